@@ -1,0 +1,37 @@
+# docclf: `make demo` runs the pipeline end to end, `make test` runs the tests.
+# Both create .venv and install everything on first use.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DEMO_DIR ?= data/demo
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test test-fast bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $@
+
+setup: $(VENV)/.installed  ## create .venv and install docclf with its dependencies
+
+demo: $(VENV)/.installed  ## generate a small dataset, write a contact sheet, train and track a model
+	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 60 --max-size 1200 --overwrite
+	$(VENV)/bin/docclf preview $(DEMO_DIR)
+	@echo "Look at the pages: $(DEMO_DIR)/contact_sheet.png"
+
+test: $(VENV)/.installed  ## run the test suite
+	$(PY) -m pytest -q
+
+test-fast: $(VENV)/.installed  ## run the tests that do not start services
+	$(PY) -m pytest -q -m "not services"
+
+bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
+	$(PY) benchmarks/bench_generate.py
+
+clean:  ## remove generated data, runs and outputs (keeps .venv)
+	rm -rf data outputs exports mlruns mlartifacts mlflow.db .cache

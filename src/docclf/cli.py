@@ -31,6 +31,55 @@ def _preview(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _train(ns: argparse.Namespace) -> int:
+    from docclf.train import TrainConfig, train
+
+    result = train(config_from_args(TrainConfig, ns))
+    if result.run_id:
+        test = result.test or {}
+        print(f"run {result.run_id}: best {ns.monitor if 'monitor' in ns else 'val_f1'} "
+              f"{result.best_metric:.4f} at epoch {result.best_epoch}; "
+              f"{test.get('split', 'test')} accuracy {test.get('accuracy', float('nan')):.4f}, "
+              f"macro F1 {test.get('macro_f1', float('nan')):.4f}")
+        print(f"checkpoints: {result.output_dir}   model: {result.model_uri or '-'}")
+        print("see it: mlflow ui  (in this folder), then open http://127.0.0.1:5000")
+    return 0
+
+
+def _evaluate(ns: argparse.Namespace) -> int:
+    import json
+
+    from docclf.evaluate import evaluate, format_report, load_classifier
+
+    clf = load_classifier(ns.model, ns.tracking_uri)
+    report = evaluate(clf, ns.data_dir, batch_size=ns.batch_size, cache_dir=ns.cache_dir,
+                      on_bad_image=ns.on_bad_image, progress=not ns.json)
+    print(json.dumps(report, indent=2) if ns.json else format_report(report))
+    return 0
+
+
+def _add_train(sub: argparse._SubParsersAction) -> None:
+    from docclf.train import TrainConfig
+
+    p = sub.add_parser("train", help="train a classifier, tracked in MLflow")
+    p.add_argument("--config", help="YAML file with the same options; the command line wins")
+    add_config_args(p, TrainConfig)
+    p.set_defaults(func=_train)
+
+
+def _add_evaluate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="evaluate a checkpoint, run or registered model on a folder")
+    p.add_argument("--model", required=True,
+                   help="checkpoint path, run id / runs:/ID, or models:/NAME/VERSION|STAGE|@ALIAS")
+    p.add_argument("--data-dir", required=True, help="a split folder (class sub-folders) or a whole dataset")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI for run ids and models:/ URIs")
+    p.add_argument("--cache-dir", default=None, help="resized-page cache folder")
+    p.add_argument("--on-bad-image", choices=("skip", "stop"), default="skip")
+    p.set_defaults(func=_evaluate)
+
+
 def _add_generate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="generate a synthetic document dataset (ImageFolder)")
     p.add_argument("--config", help="YAML file with the same options; the command line wins")
@@ -47,7 +96,8 @@ def _add_preview(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_preview)
 
 
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_generate, _add_preview]
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_generate, _add_preview, _add_train, _add_evaluate]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +122,13 @@ def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | Non
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from docclf.train import Interrupted
+
+        if isinstance(exc, Interrupted):
+            print(f"{parser.prog}: stopped by {exc}; the last finished epoch is saved", file=sys.stderr)
+            return 128 + exc.signum
+        raise
 
 
 def main() -> None:

@@ -1,0 +1,333 @@
+"""Datasets: ImageFolder scanning, the resized-page cache, batch loading and batch augmentation.
+
+Pages are up to 3508 px, and decoding one costs 10x a MobileNet training step per image. So
+each split is decoded and letterboxed once per (dataset, preprocessing) into a uint8 array
+on disk, (N, S, S, 3), that later runs and tuning trials memory-map. Augmentation then runs on
+whole batches as tensor ops (on the GPU when there is one), so the loader never starves the model.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+from torchvision.ops import roi_align
+
+from docclf.errors import UsageError
+from docclf.preprocess import BadImageError, PreprocessConfig, letterbox, normalize, open_page_for_size
+
+log = logging.getLogger(__name__)
+
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
+CACHE_FORMAT = 1  # bump when the cache layout or letterboxing changes
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+@dataclass
+class SplitFiles:
+    """The image files of one split, with labels indexing `classes`."""
+
+    name: str
+    root: Path
+    paths: list[Path]
+    labels: list[int]
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def _images_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file())
+
+
+def _class_dirs(split_dir: Path) -> list[Path]:
+    return sorted(d for d in split_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
+
+
+def find_classes(data_dir: str | Path) -> list[str]:
+    """Class names from the train split's folders; a clear error when the layout is wrong."""
+    root = Path(data_dir)
+    hint = ("generate one with `python scripts/generate_dataset.py --output-dir DIR` or point "
+            "--data-dir at a folder with train/ and val/, one sub-folder per class")
+    if not root.is_dir():
+        raise UsageError(f"data dir {root} does not exist; {hint}")
+    train = root / "train"
+    if not train.is_dir():
+        raise UsageError(f"data dir {root} has no train/ folder; {hint}")
+    classes = [d.name for d in _class_dirs(train)]
+    if len(classes) < 2:
+        raise UsageError(f"{train} has {len(classes)} class folder(s); a classifier needs at least 2")
+    return classes
+
+
+def scan_split(data_dir: str | Path, split: str, classes: list[str], required: bool = True) -> SplitFiles | None:
+    """List a split's images by class; errors name the folder and say what to do."""
+    split_dir = Path(data_dir) / split
+    if not split_dir.is_dir():
+        if required:
+            raise UsageError(f"{split_dir} not found; the dataset needs train/ and val/ splits")
+        return None
+    extra = sorted({d.name for d in _class_dirs(split_dir)} - set(classes))
+    if extra:
+        raise UsageError(f"{split_dir} has class folder(s) {', '.join(extra)} that train/ lacks")
+    paths, labels = [], []
+    for label, name in enumerate(classes):
+        files = _images_in(split_dir / name) if (split_dir / name).is_dir() else []
+        if not files and split == "train":
+            raise UsageError(f"class folder {split_dir / name} has no images "
+                             f"({', '.join(sorted(IMAGE_EXTENSIONS))}); add images or remove the folder")
+        if not files:
+            log.warning("%s has no images for class %r", split_dir, name)
+        paths += files
+        labels += [label] * len(files)
+    if not paths:
+        raise UsageError(f"{split_dir} holds no images")
+    return SplitFiles(split, split_dir, paths, labels)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+@dataclass
+class CachedSplit:
+    """A split letterboxed to (N, S, S, 3) uint8, memory-mapped from the cache."""
+
+    name: str
+    images: np.ndarray
+    labels: np.ndarray
+    paths: list[str]
+    bad: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def dataset_fingerprint(files: SplitFiles, pcfg: PreprocessConfig) -> str:
+    """Changes whenever an image, the manifest or the preprocessing changes."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"format": CACHE_FORMAT, "pre": pcfg.to_dict(), "root": str(files.root.resolve())},
+                        sort_keys=True).encode())
+    manifest = files.root.parent / "manifest.csv"
+    if manifest.is_file():
+        h.update(hashlib.sha256(manifest.read_bytes()).digest())
+    for path, label in zip(files.paths, files.labels):
+        st = path.stat()
+        h.update(f"{path.relative_to(files.root)}|{label}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("DOCCLF_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "docclf")
+    return Path(base)
+
+
+def _decode_one(args: tuple[str, dict]) -> tuple[bytes | None, str | None]:
+    path, pre = args
+    pcfg = PreprocessConfig.from_dict(pre)
+    try:
+        return letterbox(open_page_for_size(path, pcfg.image_size), pcfg).tobytes(), None
+    except (BadImageError, OSError) as exc:
+        return None, str(exc).split("\n")[0]
+
+
+def load_or_build_cache(files: SplitFiles, pcfg: PreprocessConfig, cache_dir: str | Path | None = None,
+                        on_bad_image: str = "skip", workers: int = 0, progress: bool = True) -> CachedSplit:
+    """Memory-map the split's cache, building it first if no valid one exists (safe across processes)."""
+    root = Path(cache_dir) if cache_dir else default_cache_dir()
+    key = dataset_fingerprint(files, pcfg)
+    final = root / f"{files.name}-{pcfg.image_size}-{key}"
+    root.mkdir(parents=True, exist_ok=True)
+    # Parallel trials that need the same cache wait for one builder instead of all building it.
+    with open(root / f"{final.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (final / "index.json").is_file():
+            _build_cache(files, pcfg, final, on_bad_image, workers, progress)
+        else:
+            log.info("using cached %s split (%s)", files.name, final)
+    return _open_cache(final, files.name, on_bad_image)
+
+
+def _build_cache(files: SplitFiles, pcfg: PreprocessConfig, final: Path, on_bad_image: str,
+                 workers: int, progress: bool) -> None:
+    from tqdm import tqdm
+
+    tmp = final.with_name(final.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    s = pcfg.image_size
+    images = np.lib.format.open_memmap(tmp / "images.npy", mode="w+", dtype=np.uint8,
+                                       shape=(len(files), s, s, 3))
+    keep, bad = [], []
+    jobs = [(str(p), pcfg.to_dict()) for p in files.paths]
+    workers = workers or os.cpu_count() or 1
+    bar = tqdm(total=len(jobs), desc=f"caching {files.name} at {s}px", unit="img", disable=not progress)
+    with ProcessPoolExecutor(workers) if workers > 1 else _InProcess() as pool:
+        for i, (raw, err) in enumerate(pool.map(_decode_one, jobs, chunksize=8)):
+            bar.update()
+            if err is not None:
+                if on_bad_image == "stop":
+                    shutil.rmtree(tmp, ignore_errors=True)
+                    raise UsageError(f"bad image {files.paths[i]}: {err}; fix or remove it, "
+                                     "or pass --on-bad-image skip")
+                log.warning("skipping bad image %s: %s", files.paths[i], err)
+                bad.append(str(files.paths[i]))
+                continue
+            images[len(keep)] = np.frombuffer(raw, np.uint8).reshape(s, s, 3)
+            keep.append(i)
+    bar.close()
+    images.flush()
+    del images
+    index = {"split": files.name, "n": len(keep), "image_size": s, "preprocess": pcfg.to_dict(),
+             "paths": [str(files.paths[i]) for i in keep], "labels": [files.labels[i] for i in keep],
+             "bad": bad}
+    (tmp / "index.json").write_text(json.dumps(index))
+    os.replace(tmp, final) if not final.exists() else shutil.rmtree(tmp)
+
+
+class _InProcess:
+    """ProcessPoolExecutor's map, in this process (one worker: no pickling or start-up cost)."""
+
+    def __enter__(self) -> "_InProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn, items, chunksize: int = 1):  # noqa: ANN001 - mirrors Executor.map
+        return map(fn, items)
+
+
+def _open_cache(path: Path, name: str, on_bad_image: str) -> CachedSplit:
+    index = json.loads((path / "index.json").read_text())
+    if index["bad"]:
+        if on_bad_image == "stop":
+            raise UsageError(f"bad image {index['bad'][0]} in split {name}; fix or remove it, "
+                             "or pass --on-bad-image skip")
+        log.warning("%d bad image(s) skipped in %s, e.g. %s", len(index["bad"]), name, index["bad"][0])
+    if index["n"] == 0:
+        raise UsageError(f"no readable images in split {name}")
+    images = np.load(path / "images.npy", mmap_mode="r")[: index["n"]]
+    return CachedSplit(name, images, np.asarray(index["labels"], dtype=np.int64), index["paths"], index["bad"])
+
+
+# --------------------------------------------------------------------------- batches
+
+
+def batch_indices(n: int, batch_size: int, shuffle: bool, seed: int, epoch: int,
+                  rank: int = 0, world: int = 1, drop_last: bool = False) -> list[np.ndarray]:
+    """Index batches for one epoch: shuffled by (seed, epoch), sharded across DDP ranks."""
+    order = np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
+    if world > 1:
+        per_rank = math.ceil(n / world)
+        order = np.resize(order, per_rank * world)[rank::world]  # pad by wrapping so ranks stay in step
+    cut = len(order) - len(order) % batch_size if drop_last and len(order) >= batch_size else len(order)
+    # sorted within a batch: memory-mapped reads stay sequential; order inside a batch is irrelevant
+    return [np.sort(order[i:i + batch_size]) for i in range(0, cut, batch_size)]
+
+
+class _BatchDataset(torch.utils.data.Dataset):
+    def __init__(self, split: CachedSplit, batches: list[np.ndarray]):
+        self.split, self.batches = split, batches
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        idx = self.batches[i]
+        return torch.from_numpy(np.ascontiguousarray(self.split.images[idx])), torch.from_numpy(self.split.labels[idx])
+
+
+def iterate_batches(split: CachedSplit, batches: list[np.ndarray], num_workers: int = 0,
+                    pin_memory: bool = False) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Yield (B, S, S, 3) uint8 images and (B,) labels; workers prefetch when num_workers > 0."""
+    ds = _BatchDataset(split, batches)
+    if num_workers == 0:
+        yield from (ds[i] for i in range(len(ds)))
+        return
+    loader = torch.utils.data.DataLoader(ds, batch_size=None, shuffle=False, num_workers=num_workers,
+                                         pin_memory=pin_memory, persistent_workers=False, prefetch_factor=4)
+    yield from loader
+
+
+# --------------------------------------------------------------------------- augmentation
+
+
+@dataclass
+class AugmentConfig:
+    """Per-batch augmentation. Defaults keep most of the page: a layout is a global cue."""
+
+    crop_scale: tuple[float, float] = (0.75, 1.0)
+    crop_ratio: tuple[float, float] = (0.8, 1.25)
+    hflip_prob: float = 0.0
+    brightness: float = 0.2
+    contrast: float = 0.2
+    saturation: float = 0.2
+    grayscale_prob: float = 0.25
+
+
+def _gray(x: torch.Tensor) -> torch.Tensor:
+    return (0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3])  # (B, 1, H, W)
+
+
+def _uniform(n: int, lo: float, hi: float, g: torch.Generator, device: torch.device) -> torch.Tensor:
+    return (torch.rand(n, generator=g) * (hi - lo) + lo).to(device)
+
+
+def _random_crop_boxes(b: int, s: int, aug: AugmentConfig, g: torch.Generator) -> torch.Tensor:
+    area = torch.rand(b, generator=g) * (aug.crop_scale[1] - aug.crop_scale[0]) + aug.crop_scale[0]
+    log_r = torch.rand(b, generator=g) * (math.log(aug.crop_ratio[1]) - math.log(aug.crop_ratio[0])) \
+        + math.log(aug.crop_ratio[0])
+    ratio = log_r.exp()
+    w = (s * (area * ratio).sqrt()).clamp(max=s)
+    h = (s * (area / ratio).sqrt()).clamp(max=s)
+    x0 = torch.rand(b, generator=g) * (s - w)
+    y0 = torch.rand(b, generator=g) * (s - h)
+    return torch.stack([torch.arange(b, dtype=torch.float32), x0, y0, x0 + w, y0 + h], dim=1)  # (B, 5)
+
+
+def augment_batch(images: torch.Tensor, aug: AugmentConfig, pcfg: PreprocessConfig,
+                  g: torch.Generator) -> torch.Tensor:
+    """(B, S, S, 3) uint8 -> augmented, normalised (B, 3, S, S) float32, on `images`' device."""
+    x = images.permute(0, 3, 1, 2).float().div_(255.0)  # (B, 3, S, S), channels-last in memory
+    b, _, s, _ = x.shape
+    dev = x.device
+    if aug.crop_scale[0] < 1.0:
+        boxes = _random_crop_boxes(b, s, aug, g).to(dev)
+        x = roi_align(x, boxes, output_size=(s, s), spatial_scale=1.0, sampling_ratio=2, aligned=True)
+    if aug.hflip_prob > 0:
+        flip = (torch.rand(b, generator=g) < aug.hflip_prob).to(dev)
+        x = torch.where(flip.view(b, 1, 1, 1), x.flip(3), x)
+    if aug.brightness > 0:
+        x = x * _uniform(b, 1 - aug.brightness, 1 + aug.brightness, g, dev).view(b, 1, 1, 1)
+    if aug.contrast > 0:
+        mean = _gray(x).mean(dim=(1, 2, 3), keepdim=True)
+        x = (x - mean) * _uniform(b, 1 - aug.contrast, 1 + aug.contrast, g, dev).view(b, 1, 1, 1) + mean
+    if aug.saturation > 0:
+        gray = _gray(x)
+        x = (x - gray) * _uniform(b, 1 - aug.saturation, 1 + aug.saturation, g, dev).view(b, 1, 1, 1) + gray
+    if aug.grayscale_prob > 0:
+        to_gray = (torch.rand(b, generator=g) < aug.grayscale_prob).to(dev).view(b, 1, 1, 1)
+        x = torch.where(to_gray, _gray(x).expand_as(x), x)
+    x = x.clamp_(0.0, 1.0)
+    mean = torch.tensor(pcfg.mean, device=dev).view(1, 3, 1, 1)
+    std = torch.tensor(pcfg.std, device=dev).view(1, 3, 1, 1)
+    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
+
+
+def eval_batch(images: torch.Tensor, pcfg: PreprocessConfig) -> torch.Tensor:
+    """(B, S, S, 3) uint8 -> normalised (B, 3, S, S): exactly `preprocess.preprocess` of the pages."""
+    return normalize(images, pcfg).contiguous(memory_format=torch.channels_last)

@@ -1,0 +1,216 @@
+"""The MLflow side of a training run: start or resume, params, metrics, tags, artifacts, model.
+
+Only this module (with tune and registry) imports mlflow. Metric logging is batched (one
+`log_batch` per epoch) and buffered: if the tracking server goes away mid-run, values are kept
+and sent with the next epoch's, so training never stops for the tracker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from docclf.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+MODEL_ARTIFACT = "pytorch_model"
+CHECKPOINT_ARTIFACT = "model_final.pth"
+
+
+def resolve_tracking_uri(cli_value: str | None) -> str:
+    """--tracking-uri, else MLFLOW_TRACKING_URI, else sqlite:///mlflow.db in the working directory."""
+    return cli_value or os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
+
+
+def _limit_http_retries() -> None:
+    # MLflow's default retry schedule waits minutes on a dead server; we buffer instead.
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "20")
+
+
+def connect(uri: str) -> None:
+    """Point MLflow at `uri`, failing with one line if a tracking server does not answer."""
+    import mlflow
+
+    if uri.startswith(("http://", "https://")):
+        _limit_http_retries()
+        import requests
+
+        try:
+            requests.get(uri.rstrip("/") + "/health", timeout=5).raise_for_status()
+        except requests.RequestException as exc:
+            raise UsageError(f"tracking server {uri} is unreachable ({type(exc).__name__}); start it "
+                             "(`mlflow server ...`) or unset MLFLOW_TRACKING_URI to use the local "
+                             f"{DEFAULT_TRACKING_URI}") from None
+    elif uri.startswith("file:") or (not uri.startswith(("sqlite:", "postgresql", "mysql")) and "://" not in uri):
+        os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")  # the seed's mlruns/ option
+    mlflow.set_tracking_uri(uri)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def library_versions() -> dict[str, str]:
+    import mlflow
+    import timm
+    import torch
+    import torchvision
+
+    return {"torch": torch.__version__, "torchvision": torchvision.__version__,
+            "timm": timm.__version__, "mlflow": mlflow.__version__}
+
+
+class RunTracker:
+    """One MLflow run, started fresh or resumed by id; every call survives a flaky server."""
+
+    def __init__(self, uri: str, experiment: str, run_name: str | None, run_id: str | None = None,
+                 parent_run_id: str | None = None, tags: dict[str, str] | None = None):
+        import mlflow
+
+        connect(uri)
+        self.uri = uri
+        if run_id is None:
+            exp = mlflow.set_experiment(experiment)
+            all_tags = dict(tags or {})
+            if parent_run_id:
+                all_tags["mlflow.parentRunId"] = parent_run_id
+            run = mlflow.MlflowClient().create_run(exp.experiment_id, run_name=run_name, tags=all_tags)
+        else:
+            run = mlflow.MlflowClient().get_run(run_id)
+        # Active (and RUNNING again when resumed) so that mlflow.pytorch.log_model can attach to it.
+        mlflow.start_run(run_id=run.info.run_id)
+        self.run_id: str = run.info.run_id
+        self.experiment_id: str = run.info.experiment_id
+        self.run_name: str = run.info.run_name
+        self._client = mlflow.MlflowClient()
+        self._pending: list[Any] = []
+
+    # -- params and tags
+    def log_params(self, params: dict[str, Any]) -> None:
+        """Log params once; on a resumed run only the ones not yet there (MLflow forbids changes)."""
+        from mlflow.entities import Param
+
+        existing = self._client.get_run(self.run_id).data.params
+        fresh = [Param(k, str(v)[:6000]) for k, v in params.items() if k not in existing]
+        for i in range(0, len(fresh), 100):
+            self._client.log_batch(self.run_id, params=fresh[i:i + 100])
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        from mlflow.entities import RunTag
+
+        self._client.log_batch(self.run_id, tags=[RunTag(k, str(v)) for k, v in tags.items()])
+
+    # -- metrics, buffered
+    def log_metrics(self, metrics: dict[str, float], step: int) -> bool:
+        """Send this step's metrics (and any earlier ones a failed call left); False if buffered."""
+        from mlflow.entities import Metric
+
+        now = int(time.time() * 1000)
+        self._pending += [Metric(k, float(v), now, step) for k, v in metrics.items()]
+        try:
+            for i in range(0, len(self._pending), 1000):
+                self._client.log_batch(self.run_id, metrics=self._pending[i:i + 1000])
+        except Exception as exc:  # any transport error: keep the values, try again next epoch
+            log.warning("MLflow unreachable (%s); %d metric values buffered, will retry",
+                        type(exc).__name__, len(self._pending))
+            return False
+        self._pending = []
+        return True
+
+    def flush(self) -> bool:
+        return self.log_metrics({}, step=0) if self._pending else True
+
+    # -- artifacts
+    def log_artifact(self, path: str | Path, artifact_path: str | None = None) -> None:
+        self._client.log_artifact(self.run_id, str(path), artifact_path)
+
+    def log_json(self, obj: Any, name: str) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / name
+            p.write_text(json.dumps(obj, indent=2))
+            self.log_artifact(p)
+
+    def log_figure(self, fig: Any, name: str) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            p = Path(tmp) / name
+            fig.savefig(p, dpi=110, bbox_inches="tight")
+            self.log_artifact(p)
+
+    def log_pytorch_model(self, model: Any, image_size: int, meta: dict[str, Any]) -> str:
+        """Log the model as MLflow's pytorch flavour (pickle: any batch and size), returns its URI.
+
+        MLflow 3's default torch.export format fixes the example's height, width and batch; the
+        pickle format keeps an nn.Module that classifies any preprocessed (B, 3, S, S) batch.
+        """
+        import mlflow
+        import numpy as np
+        import timm
+        import torch
+        from mlflow.models import ModelSignature
+        from mlflow.types import Schema, TensorSpec
+
+        signature = ModelSignature(
+            inputs=Schema([TensorSpec(np.dtype(np.float32), (-1, 3, image_size, image_size))]),
+            outputs=Schema([TensorSpec(np.dtype(np.float32), (-1, len(meta["classes"])))]))
+        example = np.zeros((1, 3, image_size, image_size), dtype=np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            meta_path = Path(tmp) / "docclf_model.json"
+            meta_path.write_text(json.dumps(meta, indent=2))
+            # pickle is chosen on purpose (see docstring); MLflow's warning about it is noise here
+            logging.getLogger("mlflow.pytorch").setLevel(logging.ERROR)
+            info = mlflow.pytorch.log_model(
+                model, name=MODEL_ARTIFACT, serialization_format="pickle", signature=signature,
+                input_example=example, extra_files=[str(meta_path)],
+                pip_requirements=[f"torch=={torch.__version__.split('+')[0]}", f"timm=={timm.__version__}"])
+        return info.model_uri
+
+    def end(self, status: str = "FINISHED") -> None:
+        """Close the run as FINISHED, FAILED or KILLED (after a last try to flush metrics)."""
+        import mlflow
+
+        try:
+            self.flush()
+            mlflow.end_run(status=status)
+        except Exception as exc:
+            log.warning("could not mark MLflow run %s as %s (%s)", self.run_id, status, type(exc).__name__)
+
+
+def download_run_checkpoint(run_ref: str, dst: str | Path) -> Path:
+    """Fetch a run's `model_final.pth` (run id or runs:/ID) into `dst`."""
+    import mlflow
+
+    run_id = run_ref[len("runs:/"):].split("/")[0] if run_ref.startswith("runs:/") else run_ref
+    try:
+        return Path(mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=CHECKPOINT_ARTIFACT,
+                                                        dst_path=str(dst)))
+    except Exception as exc:
+        raise UsageError(f"cannot fetch {CHECKPOINT_ARTIFACT} of run {run_id} from "
+                         f"{mlflow.get_tracking_uri()} ({type(exc).__name__}); check the run id "
+                         "and --tracking-uri") from None
+
+
+def load_logged_model(uri: str) -> tuple[Any, dict[str, Any]]:
+    """Load an MLflow pytorch model (models:/..., runs:/.../pytorch_model) and its docclf metadata."""
+    import mlflow
+
+    try:
+        model = mlflow.pytorch.load_model(uri, map_location="cpu")
+        local = mlflow.artifacts.download_artifacts(uri.rstrip("/") + "/extra_files/docclf_model.json")
+    except Exception as exc:
+        raise UsageError(f"cannot load model {uri} from {mlflow.get_tracking_uri()} "
+                         f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
+    return model, json.loads(Path(local).read_text())

@@ -1,0 +1,545 @@
+"""Training: train(cfg) -> TrainResult. Tracked in MLflow, resumable, DDP-aware.
+
+An epoch's state is saved in `last.pth` as soon as it ends, so an interrupt or crash never
+loses a finished epoch; `--resume` continues the same MLflow run from the next epoch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import signal
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from docclf.config import opt
+from docclf.data import (AugmentConfig, CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
+                         iterate_batches, load_or_build_cache, scan_split)
+from docclf.errors import UsageError
+from docclf.metrics import summarize
+from docclf.modeling import (create_model, inference_state, load_checkpoint_file, preprocess_config_for,
+                             resolve_model_name, unwrap)
+
+log = logging.getLogger(__name__)
+
+MONITORS = {"val_f1": "max", "val_accuracy": "max", "val_loss": "min"}
+
+
+@dataclass
+class TrainConfig:
+    """Every option of a training run; logged as MLflow params under the same names."""
+
+    data_dir: str = opt("data/documents", "ImageFolder dataset: train/, val/, optional test/, a folder per class")
+    model: str = opt("mobilenetv3_large", "mobilenetv3_large, mobilenetv3_small, efficientnet_b0 or a timm name")
+    epochs: int = opt(30, "training epochs")
+    batch_size: int = opt(32, "images per batch (per process under torchrun)")
+    lr: float = opt(3e-4, "peak learning rate (AdamW)")
+    weight_decay: float = opt(0.05, "AdamW weight decay")
+    warmup_epochs: float = opt(1.0, "linear warm-up before the cosine decay, in epochs")
+    label_smoothing: float = opt(0.1, "cross-entropy label smoothing")
+    grad_clip: float = opt(1.0, "clip the gradient norm to this (0 = off)")
+    patience: int = opt(10, "stop after this many epochs without improvement of --monitor (0 = off)")
+    monitor: str = opt("val_f1", "metric that picks best.pth and drives early stopping", choices=tuple(MONITORS))
+    image_size: int = opt(224, "input size in pixels (square, letterboxed)")
+    resize_mode: str = opt("pad", "pad keeps the page's shape with white borders; squash stretches",
+                           choices=("pad", "squash"))
+    pretrained: str = opt("auto", "ImageNet weights: auto (if loadable), on (required), off",
+                          choices=("auto", "on", "off"))
+    amp: bool | None = opt(None, "mixed precision (default: on for CUDA, off on CPU where bf16 was slower)")
+    channels_last: bool = opt(True, "channels-last memory format (1.6-2x faster on CPU)")
+    device: str = opt("auto", "auto, cpu, cuda or cuda:N")
+    threads: int = opt(0, "CPU threads for torch (0 = torch's default)")
+    num_workers: int = opt(-1, "loader worker processes (-1 = auto: 0 on CPU, 4 on CUDA)")
+    seed: int = opt(42, "random seed")
+    crop_scale_min: float = opt(0.75, "RandomResizedCrop: smallest share of the page kept")
+    hflip_prob: float = opt(0.0, "RandomHorizontalFlip probability (off: real pages are never mirrored)")
+    brightness: float = opt(0.2, "ColorJitter brightness")
+    contrast: float = opt(0.2, "ColorJitter contrast")
+    saturation: float = opt(0.2, "ColorJitter saturation")
+    grayscale_prob: float = opt(0.25, "probability of a grey page (colour must not be the cue)")
+    on_bad_image: str = opt("skip", "an unreadable image: skip it (warn, count) or stop", choices=("skip", "stop"))
+    cache_dir: str | None = opt(None, "resized-page cache (default: $DOCCLF_CACHE_DIR or ~/.cache/docclf)")
+    output_dir: str | None = opt(None, "checkpoints folder (default: outputs/<run name>)")
+    resume: str | None = opt(None, "checkpoint to continue from, or 'auto' for OUTPUT_DIR/last.pth")
+    mlflow_experiment: str = opt("docclf", "MLflow experiment (created if missing)")
+    mlflow_run_name: str | None = opt(None, "MLflow run name (default: MODEL-TIMESTAMP)")
+    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    parent_run_id: str | None = opt(None, "make the run a child of this MLflow run (used by tuning)")
+    log_model: bool = opt(True, "log an MLflow pytorch model (pytorch_model) at the end")
+    progress: bool = opt(True, "show progress bars")
+
+    def validate(self) -> None:
+        resolve_model_name(self.model)
+        for name in ("epochs", "batch_size", "image_size"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
+        if self.image_size < 32:
+            raise UsageError(f"--image-size must be at least 32, got {self.image_size}")
+        if self.lr <= 0:
+            raise UsageError(f"--lr must be positive, got {self.lr}")
+        if not 0 < self.crop_scale_min <= 1:
+            raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
+
+    def augment(self) -> AugmentConfig:
+        return AugmentConfig(crop_scale=(self.crop_scale_min, 1.0), hflip_prob=self.hflip_prob,
+                             brightness=self.brightness, contrast=self.contrast, saturation=self.saturation,
+                             grayscale_prob=self.grayscale_prob)
+
+
+@dataclass
+class TrainState:
+    """What changes during training; saved whole in every checkpoint."""
+
+    epoch: int = 0  # epochs completed
+    step: int = 0  # optimiser steps completed
+    best_metric: float | None = None
+    best_epoch: int = 0
+    bad_epochs: int = 0
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass
+class TrainResult:
+    run_id: str | None
+    output_dir: Path
+    best_epoch: int
+    best_metric: float | None
+    history: list[dict[str, float]]
+    test: dict[str, Any] | None
+    model_uri: str | None
+    stopped_early: bool
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived; the run ends as KILLED after `last.pth` is safe."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@dataclass
+class Dist:
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def init_distributed(device_pref: str) -> Dist:
+    """Join the torchrun process group when WORLD_SIZE > 1 (gloo on CPU, NCCL on CUDA)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return Dist()
+    import torch.distributed as td
+
+    use_cuda = torch.cuda.is_available() and device_pref != "cpu"
+    if not td.is_initialized():
+        td.init_process_group("nccl" if use_cuda else "gloo")
+    return Dist(td.get_rank(), td.get_world_size(), int(os.environ.get("LOCAL_RANK", "0")))
+
+
+def resolve_device(pref: str, dist: Dist) -> torch.device:
+    if pref == "auto":
+        pref = "cuda" if torch.cuda.is_available() else "cpu"
+    if pref.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise UsageError("--device cuda was asked for, but no CUDA GPU is available; use --device cpu")
+        return torch.device(f"cuda:{dist.local_rank}" if pref == "cuda" else pref)
+    return torch.device("cpu")
+
+
+def resolve_amp(pref: bool | None, device: torch.device) -> torch.dtype | None:
+    """Autocast dtype or None. CPU: off unless asked (bf16 measured slower than fp32 channels-last)."""
+    if device.type == "cuda":
+        if pref is False:
+            return None
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.bfloat16 if pref else None
+
+
+def lr_at(step: int, total: int, warmup: int, peak: float, floor_ratio: float = 0.01) -> float:
+    """Linear warm-up to `peak`, then cosine decay to `peak * floor_ratio`."""
+    if warmup and step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (floor_ratio + (1 - floor_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class Trainer:
+    """Holds the pieces of one run so that the loop's functions take few arguments."""
+
+    def __init__(self, cfg: TrainConfig):
+        self.cfg = cfg
+        self.dist = init_distributed(cfg.device)
+        self.device = resolve_device(cfg.device, self.dist)
+        if cfg.threads > 0:
+            torch.set_num_threads(cfg.threads)
+        torch.manual_seed(cfg.seed + self.dist.rank)
+        self.amp_dtype = resolve_amp(cfg.amp, self.device)
+        self.classes = find_classes(cfg.data_dir)
+        self.resume_ckpt = self._load_resume_checkpoint()
+        pretrained = "off" if self.resume_ckpt else cfg.pretrained  # weights come from the checkpoint
+        model, self.pretrained = create_model(cfg.model, len(self.classes), pretrained)
+        if self.resume_ckpt:
+            self.pretrained.message = self.resume_ckpt.get("pretrained_message", self.pretrained.message)
+            self.pretrained.loaded = self.resume_ckpt.get("pretrained", False)
+        log.info("model %s: %s", resolve_model_name(cfg.model), self.pretrained.message)
+        self.pcfg = preprocess_config_for(model, cfg.image_size, cfg.resize_mode)
+        self.splits = self._load_splits()
+        model = model.to(self.device)
+        if cfg.channels_last:
+            model = model.to(memory_format=torch.channels_last)
+        self.model = model
+        self.optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
+        self.loss_fn = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
+        self.state = TrainState()
+        if self.resume_ckpt:
+            self._restore(self.resume_ckpt)
+        if self.dist.world > 1:
+            self.ddp_model: nn.Module = nn.parallel.DistributedDataParallel(
+                model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+        else:
+            self.ddp_model = model
+        self.steps_per_epoch = len(self._train_batches(0))
+        self.out_dir = Path(cfg.output_dir) if cfg.output_dir else None
+        self.tracker = None
+
+    # -- set-up helpers
+    def _load_resume_checkpoint(self) -> dict[str, Any] | None:
+        ref = self.cfg.resume
+        if not ref:
+            return None
+        if ref == "auto":
+            if not self.cfg.output_dir:
+                raise UsageError("--resume auto needs --output-dir (the folder holding last.pth)")
+            path = Path(self.cfg.output_dir) / "last.pth"
+            if not path.is_file():
+                log.info("--resume auto: no %s yet, starting a new run", path)
+                return None
+        else:
+            path = Path(ref)
+        ckpt = load_checkpoint_file(path)
+        if ckpt.get("format") != "docclf.checkpoint/1":
+            raise UsageError(f"{path} is not a training checkpoint (best.pth or last.pth)")
+        if ckpt["model_name"] != resolve_model_name(self.cfg.model):
+            raise UsageError(f"{path} holds {ckpt['model_name']}, but --model is {self.cfg.model}")
+        if ckpt["classes"] != self.classes:
+            raise UsageError(f"{path} was trained on classes {ckpt['classes']}, the data has {self.classes}")
+        if not self.cfg.output_dir:
+            self.cfg.output_dir = str(path.parent)
+        log.info("resuming from %s (epoch %d done)", path, ckpt["epoch"])
+        return ckpt
+
+    def _load_splits(self) -> dict[str, CachedSplit]:
+        cfg, splits = self.cfg, {}
+        for name, required in (("train", True), ("val", True), ("test", False)):
+            files = scan_split(cfg.data_dir, name, self.classes, required=required)
+            if files is None:
+                continue
+            splits[name] = load_or_build_cache(files, self.pcfg, cfg.cache_dir, cfg.on_bad_image,
+                                               progress=cfg.progress and self.dist.main)
+        n_train = len(splits["train"]) // self.dist.world
+        if cfg.batch_size > n_train:
+            raise UsageError(f"--batch-size {cfg.batch_size} is larger than the train split "
+                             f"({n_train} images per process); use --batch-size {max(1, n_train)} or less")
+        return splits
+
+    def _restore(self, ckpt: dict[str, Any]) -> None:
+        self.model.load_state_dict(ckpt["state_dict"])
+        self.optimizer.load_state_dict(ckpt["optimizer"])
+        if ckpt.get("scaler"):
+            self.scaler.load_state_dict(ckpt["scaler"])
+        self.state = TrainState(**ckpt["state"])
+
+    def _train_batches(self, epoch: int) -> list[np.ndarray]:
+        return batch_indices(len(self.splits["train"]), self.cfg.batch_size, shuffle=True, seed=self.cfg.seed,
+                             epoch=epoch, rank=self.dist.rank, world=self.dist.world,
+                             drop_last=len(self.splits["train"]) > 2 * self.cfg.batch_size)
+
+    def _num_workers(self) -> int:
+        if self.cfg.num_workers >= 0:
+            return self.cfg.num_workers
+        return 4 if self.device.type == "cuda" else 0  # memory-mapped reads are cheaper than IPC on CPU
+
+    # -- one epoch
+    def train_epoch(self, epoch: int) -> dict[str, float]:
+        from tqdm import tqdm
+
+        cfg, model = self.cfg, self.ddp_model
+        model.train()
+        g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch * 16 + self.dist.rank)
+        aug = cfg.augment()
+        batches = self._train_batches(epoch)
+        total_steps = cfg.epochs * self.steps_per_epoch
+        warmup = int(cfg.warmup_epochs * self.steps_per_epoch)
+        loss_sum = torch.zeros((), device=self.device)
+        correct = torch.zeros((), device=self.device, dtype=torch.long)
+        seen, start = 0, time.perf_counter()
+        bar = tqdm(iterate_batches(self.splits["train"], batches, self._num_workers(), self.device.type == "cuda"),
+                   total=len(batches), desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False,
+                   disable=not (cfg.progress and self.dist.main))
+        for images, labels in bar:
+            images = images.to(self.device, non_blocking=True)
+            labels = labels.to(self.device, non_blocking=True)
+            x = augment_batch(images, aug, self.pcfg, g)  # (B, 3, S, S)
+            if not cfg.channels_last:
+                x = x.contiguous()
+            for group in self.optimizer.param_groups:
+                group["lr"] = lr_at(self.state.step, total_steps, warmup, cfg.lr)
+            with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32,
+                                enabled=self.amp_dtype is not None):
+                logits = model(x)
+                loss = self.loss_fn(logits, labels)
+            self.optimizer.zero_grad(set_to_none=True)
+            self.scaler.scale(loss).backward()
+            if cfg.grad_clip > 0:
+                self.scaler.unscale_(self.optimizer)
+                nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
+            self.state.step += 1
+            # accumulate on device: a .item() per step would sync the GPU every batch
+            loss_sum += loss.detach() * len(labels)
+            correct += (logits.argmax(1) == labels).sum()
+            seen += len(labels)
+        seconds = time.perf_counter() - start
+        stats = self._all_reduce(torch.stack([loss_sum.float(), correct.float(), torch.tensor(float(seen),
+                                                                                              device=self.device)]))
+        return {"train_loss": float(stats[0] / stats[2]), "train_accuracy": float(stats[1] / stats[2]),
+                "learning_rate": self.optimizer.param_groups[0]["lr"], "epoch_seconds": seconds,
+                "images_per_second": float(stats[2]) / seconds}
+
+    @torch.inference_mode()
+    def evaluate_split(self, split: CachedSplit, model: nn.Module | None = None) -> tuple[float, np.ndarray]:
+        """(mean loss, confusion matrix) over a split, sharded across ranks and summed."""
+        model = unwrap(model or self.model)  # unwrapped: DDP's forward would need every rank in step
+        model.eval()
+        n = len(self.classes)
+        cm = torch.zeros(n * n, dtype=torch.long, device=self.device)
+        loss_sum = torch.zeros((), device=self.device)
+        batches = batch_indices(len(split), self.cfg.batch_size * 2, shuffle=False, seed=0, epoch=0)
+        batches = batches[self.dist.rank::self.dist.world]
+        for images, labels in iterate_batches(split, batches, self._num_workers(), self.device.type == "cuda"):
+            images, labels = images.to(self.device), labels.to(self.device)
+            x = eval_batch(images, self.pcfg)
+            with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32,
+                                enabled=self.amp_dtype is not None):
+                logits = model(x).float()
+            loss_sum += nn.functional.cross_entropy(logits, labels, reduction="sum")
+            cm += torch.bincount(labels * n + logits.argmax(1), minlength=n * n)
+        cm = self._all_reduce(cm)
+        loss = self._all_reduce(loss_sum)
+        return float(loss) / max(1, int(cm.sum())), cm.view(n, n).cpu().numpy()
+
+    def _all_reduce(self, t: torch.Tensor) -> torch.Tensor:
+        if self.dist.world > 1:
+            import torch.distributed as td
+
+            td.all_reduce(t)
+        return t
+
+    # -- checkpoints
+    def checkpoint(self) -> dict[str, Any]:
+        ckpt = inference_state(self.model, self.cfg.model, self.classes, self.pcfg, asdict(self.cfg),
+                               pretrained=self.pretrained.loaded, pretrained_message=self.pretrained.message,
+                               mlflow_run_id=self.tracker.run_id if self.tracker else None)
+        ckpt.update(format="docclf.checkpoint/1", epoch=self.state.epoch, state=asdict(self.state),
+                    optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict())
+        return ckpt
+
+    def save(self, name: str, ckpt: dict[str, Any]) -> Path:
+        assert self.out_dir is not None
+        path = self.out_dir / name
+        tmp = path.with_suffix(".tmp")
+        torch.save(ckpt, tmp)
+        os.replace(tmp, path)  # atomic: a kill mid-save never leaves a torn checkpoint
+        return path
+
+    def improved(self, value: float) -> bool:
+        best = self.state.best_metric
+        if best is None:
+            return True
+        return value > best if MONITORS[self.cfg.monitor] == "max" else value < best
+
+
+def _run_params(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:
+    params = {k: v for k, v in asdict(cfg).items() if k not in ("resume", "progress", "parent_run_id")}
+    params.update(timm_model=resolve_model_name(cfg.model), num_classes=len(trainer.classes),
+                  amp_dtype=str(trainer.amp_dtype).replace("torch.", "") if trainer.amp_dtype else "off",
+                  device_resolved=str(trainer.device), world_size=trainer.dist.world,
+                  train_images=len(trainer.splits["train"]), val_images=len(trainer.splits["val"]),
+                  test_images=len(trainer.splits["test"]) if "test" in trainer.splits else 0,
+                  steps_per_epoch=trainer.steps_per_epoch, mean=list(trainer.pcfg.mean), std=list(trainer.pcfg.std))
+    return params
+
+
+def _run_tags(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:
+    from docclf.tracking import git_commit, library_versions
+
+    data = Path(cfg.data_dir)
+    meta = data / "dataset.json"
+    tags = {
+        "dataset.path": str(data.resolve()),
+        "dataset.json_sha256": hashlib.sha256(meta.read_bytes()).hexdigest() if meta.is_file() else "none",
+        "dataset.classes": ",".join(trainer.classes),
+        "dataset.bad_images": sum(len(s.bad) for s in trainer.splits.values()),
+        "git_commit": git_commit(),
+        "device": str(trainer.device) + (f" ({torch.cuda.get_device_name(trainer.device)})"
+                                         if trainer.device.type == "cuda" else ""),
+        "pretrained": str(trainer.pretrained.loaded).lower(),
+        "pretrained_message": trainer.pretrained.message,
+        "model": resolve_model_name(cfg.model),
+    }
+    tags.update({f"version.{k}": v for k, v in library_versions().items()})
+    return tags
+
+
+def _install_signal_handlers() -> dict[int, Any]:
+    def handler(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, handler)
+    return previous
+
+
+def train(cfg: TrainConfig) -> TrainResult:
+    """Train, validate each epoch, test the best model; everything tracked in MLflow (rank 0)."""
+    from docclf import tracking
+
+    trainer = Trainer(cfg)
+    main = trainer.dist.main
+    if main:
+        run_id = trainer.resume_ckpt.get("mlflow_run_id") if trainer.resume_ckpt else None
+        uri = tracking.resolve_tracking_uri(cfg.tracking_uri)
+        name = cfg.mlflow_run_name or f"{cfg.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+        trainer.tracker = tracking.RunTracker(uri, cfg.mlflow_experiment, name, run_id=run_id,
+                                              parent_run_id=cfg.parent_run_id)
+        trainer.out_dir = Path(cfg.output_dir or Path("outputs") / trainer.tracker.run_name)
+        trainer.out_dir.mkdir(parents=True, exist_ok=True)
+        trainer.tracker.log_params(_run_params(cfg, trainer))
+        trainer.tracker.set_tags(_run_tags(cfg, trainer))
+        log.info("MLflow run %s (%s) in experiment %r at %s; checkpoints in %s", trainer.tracker.run_id,
+                 trainer.tracker.run_name, cfg.mlflow_experiment, uri, trainer.out_dir)
+    previous = _install_signal_handlers() if main else {}
+    status = "FAILED"
+    try:
+        result = _fit(trainer)
+        if main:
+            result = _finish(trainer, result)
+        status = "FINISHED"
+        return result
+    except Interrupted as exc:
+        status = "KILLED"
+        log.warning("%s received: run ended as KILLED; resume with --resume %s", exc,
+                    (trainer.out_dir / "last.pth") if trainer.out_dir else "auto")
+        raise
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        if trainer.tracker:
+            trainer.tracker.end(status)
+        if trainer.dist.world > 1:
+            import torch.distributed as td
+
+            td.destroy_process_group()
+
+
+def _fit(t: Trainer) -> TrainResult:
+    cfg, state = t.cfg, t.state
+    stopped_early = False
+    for epoch in range(state.epoch + 1, cfg.epochs + 1):
+        metrics = t.train_epoch(epoch)
+        val_loss, cm = t.evaluate_split(t.splits["val"])
+        summary = summarize(cm, t.classes)
+        metrics.update(val_loss=val_loss, val_accuracy=summary["accuracy"], val_f1=summary["macro_f1"])
+        state.epoch = epoch
+        state.history.append({"epoch": epoch, **metrics})
+        monitored = metrics[cfg.monitor]
+        better = t.improved(monitored)
+        if better:
+            state.best_metric, state.best_epoch, state.bad_epochs = monitored, epoch, 0
+        else:
+            state.bad_epochs += 1
+        if t.dist.main:
+            t.tracker.log_metrics(metrics, step=epoch)
+            ckpt = t.checkpoint()
+            t.save("last.pth", ckpt)
+            if better:
+                t.save("best.pth", ckpt)
+            log.info("epoch %d/%d  train_loss %.4f  train_acc %.3f  val_loss %.4f  val_acc %.3f  val_f1 %.3f  "
+                     "%.0f img/s%s", epoch, cfg.epochs, metrics["train_loss"], metrics["train_accuracy"], val_loss,
+                     metrics["val_accuracy"], metrics["val_f1"], metrics["images_per_second"],
+                     "  *best*" if better else "")
+        if cfg.patience and state.bad_epochs >= cfg.patience:
+            log.info("early stopping: %s has not improved for %d epochs (best %.4f at epoch %d)",
+                     cfg.monitor, cfg.patience, state.best_metric, state.best_epoch)
+            stopped_early = True
+            break
+    return TrainResult(t.tracker.run_id if t.tracker else None, t.out_dir, state.best_epoch, state.best_metric,
+                       state.history, None, None, stopped_early)
+
+
+def _finish(t: Trainer, result: TrainResult) -> TrainResult:
+    """Test the best model and log the seed's artifacts and the MLflow model."""
+    from docclf.plots import confusion_matrix_figure, training_curves
+
+    tracker, cfg = t.tracker, t.cfg
+    best_path = t.out_dir / "best.pth"
+    if best_path.is_file():
+        t.model.load_state_dict(torch.load(best_path, map_location=t.device, weights_only=True)["state_dict"])
+    final = inference_state(t.model, cfg.model, t.classes, t.pcfg, asdict(cfg), pretrained=t.pretrained.loaded,
+                            pretrained_message=t.pretrained.message, mlflow_run_id=tracker.run_id,
+                            best_epoch=t.state.best_epoch, best_metric=t.state.best_metric, monitor=cfg.monitor)
+    torch.save(final, t.out_dir / "model_final.pth")
+    final_metrics = {"best_epoch": t.state.best_epoch, f"best_{cfg.monitor}": t.state.best_metric or 0.0,
+                     "epochs_completed": t.state.epoch}
+    eval_split = "test" if "test" in t.splits else "val"
+    loss, cm = t.evaluate_split(t.splits[eval_split])
+    report = summarize(cm, t.classes)
+    report["split"] = eval_split
+    result.test = report
+    if eval_split == "test":
+        final_metrics.update(test_loss=loss, test_accuracy=report["accuracy"], test_f1=report["macro_f1"])
+    else:
+        log.warning("no test/ split: the final report is on val/, which also picked the best epoch")
+    tracker.log_metrics(final_metrics, step=t.state.epoch)
+    (t.out_dir / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
+    (t.out_dir / "history.json").write_text(json.dumps(t.state.history, indent=2))
+    (t.out_dir / "classification_report.json").write_text(json.dumps(report, indent=2))
+    fig = training_curves(t.state.history)
+    fig.savefig(t.out_dir / "training_history.png", dpi=110, bbox_inches="tight")
+    cm_fig = confusion_matrix_figure(cm, t.classes, f"{eval_split} confusion matrix (best epoch {t.state.best_epoch})")
+    cm_fig.savefig(t.out_dir / "confusion_matrix.png", dpi=110, bbox_inches="tight")
+    for name in ("model_final.pth", "config.json", "history.json", "classification_report.json",
+                 "training_history.png", "confusion_matrix.png"):
+        tracker.log_artifact(t.out_dir / name)
+    if cfg.log_model:
+        meta = {"classes": t.classes, "preprocess": t.pcfg.to_dict(), "model_name": resolve_model_name(cfg.model),
+                "run_id": tracker.run_id, "outputs": "logits"}
+        cpu_model = unwrap(t.model).to("cpu").eval()
+        result.model_uri = tracker.log_pytorch_model(cpu_model, cfg.image_size, meta)
+    log.info("%s: accuracy %.3f, macro F1 %.3f on %d images; run %s", eval_split, report["accuracy"],
+             report["macro_f1"], report["n_images"], tracker.run_id)
+    return result

@@ -74,6 +74,8 @@ class TrainConfig:
     mlflow_run_name: str | None = opt(None, "MLflow run name (default: MODEL-TIMESTAMP)")
     tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
     parent_run_id: str | None = opt(None, "make the run a child of this MLflow run (used by tuning)")
+    metrics_file: str | None = opt(None, "append each epoch's metrics to this JSON-lines file (for tuners)")
+    stop_file: str | None = opt(None, "stop after the current epoch when this file exists (tuners prune so)")
     log_model: bool = opt(True, "log an MLflow pytorch model (pytorch_model) at the end")
     progress: bool = opt(True, "show progress bars")
 
@@ -383,7 +385,8 @@ class Trainer:
 
 
 def _run_params(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:
-    params = {k: v for k, v in asdict(cfg).items() if k not in ("resume", "progress", "parent_run_id")}
+    params = {k: v for k, v in asdict(cfg).items()
+              if k not in ("resume", "progress", "parent_run_id", "metrics_file", "stop_file")}
     params.update(timm_model=resolve_model_name(cfg.model), num_classes=len(trainer.classes),
                   amp_dtype=str(trainer.amp_dtype).replace("torch.", "") if trainer.amp_dtype else "off",
                   device_resolved=str(trainer.device), world_size=trainer.dist.world,
@@ -492,6 +495,15 @@ def _fit(t: Trainer) -> TrainResult:
                      "%.0f img/s%s", epoch, cfg.epochs, metrics["train_loss"], metrics["train_accuracy"], val_loss,
                      metrics["val_accuracy"], metrics["val_f1"], metrics["images_per_second"],
                      "  *best*" if better else "")
+            if cfg.metrics_file:
+                with open(cfg.metrics_file, "a") as fh:
+                    fh.write(json.dumps({"epoch": epoch, **metrics}) + "\n")
+        if cfg.stop_file and Path(cfg.stop_file).exists():
+            log.info("stop requested (%s exists) after epoch %d", cfg.stop_file, epoch)
+            if t.tracker:
+                t.tracker.set_tags({"stopped_by": "stop_file"})
+            stopped_early = True
+            break
         if cfg.patience and state.bad_epochs >= cfg.patience:
             log.info("early stopping: %s has not improved for %d epochs (best %.4f at epoch %d)",
                      cfg.monitor, cfg.patience, state.best_metric, state.best_epoch)

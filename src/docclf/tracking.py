@@ -131,6 +131,13 @@ class RunTracker:
         self._pending = []
         return True
 
+    def log_missing_epochs(self, history: list[dict[str, float]]) -> None:
+        """On resume, send epochs the checkpoint has but MLflow lacks (killed between save and log)."""
+        logged = {m.step for m in self._client.get_metric_history(self.run_id, "val_loss")}
+        for row in history:
+            if row["epoch"] not in logged:
+                self.log_metrics({k: v for k, v in row.items() if k != "epoch"}, step=int(row["epoch"]))
+
     def flush(self) -> bool:
         return self.log_metrics({}, step=0) if self._pending else True
 

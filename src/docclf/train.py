@@ -332,15 +332,18 @@ class Trainer:
                 "images_per_second": float(stats[2]) / seconds}
 
     @torch.inference_mode()
-    def evaluate_split(self, split: CachedSplit, model: nn.Module | None = None) -> tuple[float, np.ndarray]:
-        """(mean loss, confusion matrix) over a split, sharded across ranks and summed."""
+    def evaluate_split(self, split: CachedSplit, model: nn.Module | None = None,
+                       collective: bool = True) -> tuple[float, np.ndarray]:
+        """(mean loss, confusion matrix) over a split; sharded across ranks and summed if collective."""
         model = unwrap(model or self.model)  # unwrapped: DDP's forward would need every rank in step
         model.eval()
         n = len(self.classes)
         cm = torch.zeros(n * n, dtype=torch.long, device=self.device)
         loss_sum = torch.zeros((), device=self.device)
         batches = batch_indices(len(split), self.cfg.batch_size * 2, shuffle=False, seed=0, epoch=0)
-        batches = batches[self.dist.rank::self.dist.world]
+        shard = collective and self.dist.world > 1
+        if shard:
+            batches = batches[self.dist.rank::self.dist.world]
         for images, labels in iterate_batches(split, batches, self._num_workers(), self.device.type == "cuda"):
             images, labels = images.to(self.device), labels.to(self.device)
             x = eval_batch(images, self.pcfg)
@@ -349,8 +352,8 @@ class Trainer:
                 logits = model(x).float()
             loss_sum += nn.functional.cross_entropy(logits, labels, reduction="sum")
             cm += torch.bincount(labels * n + logits.argmax(1), minlength=n * n)
-        cm = self._all_reduce(cm)
-        loss = self._all_reduce(loss_sum)
+        cm = self._all_reduce(cm) if shard else cm
+        loss = self._all_reduce(loss_sum) if shard else loss_sum
         return float(loss) / max(1, int(cm.sum())), cm.view(n, n).cpu().numpy()
 
     def _all_reduce(self, t: torch.Tensor) -> torch.Tensor:
@@ -443,6 +446,8 @@ def train(cfg: TrainConfig) -> TrainResult:
         trainer.out_dir.mkdir(parents=True, exist_ok=True)
         trainer.tracker.log_params(_run_params(cfg, trainer))
         trainer.tracker.set_tags(_run_tags(cfg, trainer))
+        if trainer.state.history:
+            trainer.tracker.log_missing_epochs(trainer.state.history)
         log.info("MLflow run %s (%s) in experiment %r at %s; checkpoints in %s", trainer.tracker.run_id,
                  trainer.tracker.run_name, cfg.mlflow_experiment, uri, trainer.out_dir)
     previous = _install_signal_handlers() if main else {}
@@ -486,11 +491,12 @@ def _fit(t: Trainer) -> TrainResult:
         else:
             state.bad_epochs += 1
         if t.dist.main:
-            t.tracker.log_metrics(metrics, step=epoch)
+            # checkpoint first: a kill between the two leaves metrics to re-send, never an epoch to redo
             ckpt = t.checkpoint()
             t.save("last.pth", ckpt)
             if better:
                 t.save("best.pth", ckpt)
+            t.tracker.log_metrics(metrics, step=epoch)
             log.info("epoch %d/%d  train_loss %.4f  train_acc %.3f  val_loss %.4f  val_acc %.3f  val_f1 %.3f  "
                      "%.0f img/s%s", epoch, cfg.epochs, metrics["train_loss"], metrics["train_accuracy"], val_loss,
                      metrics["val_accuracy"], metrics["val_f1"], metrics["images_per_second"],
@@ -528,7 +534,7 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
     final_metrics = {"best_epoch": t.state.best_epoch, f"best_{cfg.monitor}": t.state.best_metric or 0.0,
                      "epochs_completed": t.state.epoch}
     eval_split = "test" if "test" in t.splits else "val"
-    loss, cm = t.evaluate_split(t.splits[eval_split])
+    loss, cm = t.evaluate_split(t.splits[eval_split], collective=False)  # rank 0 alone, other ranks are done
     report = summarize(cm, t.classes)
     report["split"] = eval_split
     result.test = report

@@ -280,7 +280,10 @@ def heatmap(doc: Doc, x: float, y: float, w: float, h: float) -> None:
     """An image-like figure panel (microscopy, map, attention matrix)."""
     cv = doc.cv
     wp, hp = max(1, cv.px(w)), max(1, cv.px(h))
-    field = smooth_field(doc, wp, hp, doc.rng.choice([4, 6, 10, 16]))
+    # Several octaves of smooth noise look like texture (tissue, terrain), one octave like a blur.
+    field = sum(wt * smooth_field(doc, wp, hp, c) for wt, c in ((0.5, doc.rng.choice([3, 5])), (0.3, 12), (0.2, 40)))
+    lo, hi = float(field.min()), float(field.max())
+    field = (field - lo) / max(hi - lo, 1e-6)
     if doc.rng.random() < 0.4:  # blocky, like a confusion or attention matrix
         n = doc.rng.randint(5, 14)
         field = np.kron(doc.np.random((n, n)), np.ones((hp // n + 1, wp // n + 1)))[:hp, :wp]

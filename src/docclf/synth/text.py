@@ -42,6 +42,8 @@ def lang_of(locale: str) -> str:
 
 LABELS: dict[str, dict[str, str]] = {
     "en": dict(
+        abstract="Abstract", keywords="Keywords", figure="Figure", table="Table", bibliography="References",
+        introduction="Introduction", acknowledgments="Acknowledgments",
         to="To:", from_="From:",
         paid="PAID",
         invoice="Invoice", tax_invoice="Tax Invoice", invoice_no="Invoice No.", date="Date",
@@ -68,6 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
         team="Our team", approach="Approach", conclusion="Conclusion", market="Market overview",
     ),
     "de": dict(
+        abstract="Zusammenfassung", keywords="Schlüsselwörter", figure="Abbildung", table="Tabelle", bibliography="Literatur",
+        introduction="Einleitung", acknowledgments="Danksagung",
         to="An:", from_="Von:",
         paid="BEZAHLT",
         invoice="Rechnung", tax_invoice="Rechnung", invoice_no="Rechnungsnr.", date="Datum",
@@ -97,6 +101,8 @@ LABELS: dict[str, dict[str, str]] = {
         market="Marktüberblick",
     ),
     "fr": dict(
+        abstract="Résumé", keywords="Mots-clés", figure="Figure", table="Tableau", bibliography="Références",
+        introduction="Introduction", acknowledgments="Remerciements",
         to="À :", from_="De :",
         paid="PAYÉ",
         invoice="Facture", tax_invoice="Facture", invoice_no="Facture n°", date="Date",
@@ -126,6 +132,8 @@ LABELS: dict[str, dict[str, str]] = {
         team="Notre équipe", approach="Démarche", conclusion="Conclusion", market="Le marché",
     ),
     "es": dict(
+        abstract="Resumen", keywords="Palabras clave", figure="Figura", table="Tabla", bibliography="Referencias",
+        introduction="Introducción", acknowledgments="Agradecimientos",
         to="Para:", from_="De:",
         paid="PAGADO",
         invoice="Factura", tax_invoice="Factura", invoice_no="N.º factura", date="Fecha",
@@ -153,6 +161,8 @@ LABELS: dict[str, dict[str, str]] = {
         team="Nuestro equipo", approach="Metodología", conclusion="Conclusión", market="El mercado",
     ),
     "it": dict(
+        abstract="Sommario", keywords="Parole chiave", figure="Figura", table="Tabella", bibliography="Bibliografia",
+        introduction="Introduzione", acknowledgments="Ringraziamenti",
         to="A:", from_="Da:",
         paid="PAGATO",
         invoice="Fattura", tax_invoice="Fattura", invoice_no="Fattura n.", date="Data",
@@ -180,6 +190,8 @@ LABELS: dict[str, dict[str, str]] = {
         team="Il team", approach="Approccio", conclusion="Conclusioni", market="Il mercato",
     ),
     "nl": dict(
+        abstract="Samenvatting", keywords="Trefwoorden", figure="Figuur", table="Tabel", bibliography="Referenties",
+        introduction="Inleiding", acknowledgments="Dankwoord",
         to="Aan:", from_="Van:",
         paid="BETAALD",
         invoice="Factuur", tax_invoice="Factuur", invoice_no="Factuurnummer", date="Datum",
@@ -206,6 +218,8 @@ LABELS: dict[str, dict[str, str]] = {
         team="Ons team", approach="Aanpak", conclusion="Conclusie", market="De markt",
     ),
     "pt": dict(
+        abstract="Resumo", keywords="Palavras-chave", figure="Figura", table="Tabela", bibliography="Referências",
+        introduction="Introdução", acknowledgments="Agradecimentos",
         to="Para:", from_="De:",
         paid="PAGO",
         invoice="Fatura", tax_invoice="Fatura-Recibo", invoice_no="Fatura n.º", date="Data",

@@ -1,0 +1,32 @@
+"""The synthetic document generator: realistic pages of five classes, written as an ImageFolder dataset.
+
+Import-light on purpose: PIL, Faker and numpy load only when a function below is called.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docclf.config import GenerateConfig
+
+GENERATOR_NAME = "docclf.synth"
+GENERATOR_VERSION = "1.0.0"
+
+__all__ = ["GENERATOR_NAME", "GENERATOR_VERSION", "generate_dataset", "make_contact_sheet"]
+
+
+def generate_dataset(cfg: GenerateConfig, progress: bool = True) -> dict:
+    """Write `cfg.output_dir/{train,val,test}/<class>/*`, manifest.csv and dataset.json; return dataset.json."""
+    from docclf.synth.dataset import generate_dataset as _generate
+
+    return _generate(cfg, progress)
+
+
+def make_contact_sheet(data_dir: str | Path, output: str | Path | None = None, per_class: int = 6,
+                       split: str = "train") -> Path:
+    """Write a labelled grid of sample pages per class (default DATA_DIR/contact_sheet.png); return its path."""
+    from docclf.synth.preview import make_contact_sheet as _sheet
+
+    return _sheet(data_dir, output, per_class, split)

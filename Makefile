@@ -20,9 +20,14 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed  ## create .venv and install docclf with its dependencies
 
 demo: $(VENV)/.installed  ## generate a small dataset, write a contact sheet, train and track a model
-	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 60 --max-size 1200 --overwrite
+	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 60 --max-size 1600 --overwrite
 	$(VENV)/bin/docclf preview $(DEMO_DIR)
-	@echo "Look at the pages: $(DEMO_DIR)/contact_sheet.png"
+	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 6 --batch-size 32 \
+		--mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
+	@echo ""
+	@echo "Pages:    $(DEMO_DIR)/contact_sheet.png"
+	@echo "Curves:   outputs/demo/training_history.png, outputs/demo/confusion_matrix.png"
+	@echo "Runs:     source $(VENV)/bin/activate && mlflow ui   (then open http://127.0.0.1:5000)"
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest -q
@@ -32,6 +37,7 @@ test-fast: $(VENV)/.installed  ## run the tests that do not start services
 
 bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
 	$(PY) benchmarks/bench_generate.py
+	$(PY) benchmarks/bench_train.py
 
 clean:  ## remove generated data, runs and outputs (keeps .venv)
 	rm -rf data outputs exports mlruns mlartifacts mlflow.db .cache

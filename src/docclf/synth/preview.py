@@ -13,7 +13,7 @@ from docclf.errors import UsageError
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp")
 CELL = 240  # thumbnail box (square, so portrait pages and slides both fit without squashing)
 GAP = 14
-LABEL_W = 190
+LABEL_W = 200
 BG = (236, 236, 236)
 
 
@@ -84,7 +84,7 @@ def _draw(rows: list[tuple[str, list[Path]]], per_class: int, layouts: dict[str,
     h = GAP + len(rows) * (CELL + cap + GAP)
     sheet = Image.new("RGB", (w, h), (255, 255, 255))
     d = ImageDraw.Draw(sheet)
-    title, small = _font(22, bold=True), _font(12)
+    title, small = _font(18, bold=True), _font(12)
     for r, (cls, files) in enumerate(rows):
         y = GAP + r * (CELL + cap + GAP)
         d.text((16, y + CELL / 2), cls, font=title, fill=(20, 20, 20), anchor="lm")

@@ -19,7 +19,7 @@ def scan(img: Image.Image, rng: random.Random) -> Image.Image:
         img = paper_tint(img, rng)
     if rng.random() < 0.5:
         img = uneven_light(img, g, rng.uniform(0.06, 0.3))
-    if rng.random() < 0.06:
+    if rng.random() < 0.04:
         img = punch_holes(img, rng)
     bed = scanner_bed(rng)
     if rng.random() < 0.3:
@@ -113,14 +113,18 @@ def noise(img: Image.Image, g: np.random.Generator, sigma: float) -> Image.Image
 
 
 def specks(img: Image.Image, g: np.random.Generator, rng: random.Random) -> Image.Image:
-    """Dust and toner specks."""
+    """Dust and toner specks, sized for the page (at small sizes most are below a pixel and vanish)."""
     img = img.copy()
     d = ImageDraw.Draw(img)
     w, h = img.size
-    r = max(1.0, max(w, h) / 1500)
-    for x, y, s in zip(g.uniform(0, w, 60), g.uniform(0, h, 60), g.uniform(0.5, 2.0, 60)):
-        v = rng.randint(0, 90)
-        d.ellipse([x - r * s, y - r * s, x + r * s, y + r * s], fill=(v, v, v))
+    unit = max(w, h) / 1800
+    n = int(g.integers(5, 40))
+    for x, y, s in zip(g.uniform(0, w, n), g.uniform(0, h, n), g.uniform(0.5, 2.5, n)):
+        r = unit * s
+        if r < 0.6:
+            continue
+        v = rng.randint(0, 110)
+        d.ellipse([x - r, y - r, x + r, y + r], fill=(v, v, v))
     return img
 
 

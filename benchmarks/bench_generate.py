@@ -1,0 +1,64 @@
+"""Generator speed on one core: draw time and save time per page, PNG vs JPEG, at A4 300 dpi and 1000 px.
+
+    python benchmarks/bench_generate.py                 # 10 pages per size (2 per class)
+    python benchmarks/bench_generate.py --pages 50 --sizes 3508 1000 224
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from docclf.config import CLASSES
+from docclf.synth.dataset import encode, page_seed
+from docclf.synth.fonts import discover_fonts
+from docclf.synth.layouts import render_page
+from docclf.synth.scan import scan
+
+
+def bench_size(long_px: int, pages: int, scan_prob: float, seed: int) -> dict[str, list[float]]:
+    """Draw `pages` pages (classes in turn) at one size; time drawing and each encoder separately."""
+    times: dict[str, list[float]] = {"draw": [], "png": [], "jpg": [], "png_mb": [], "jpg_mb": []}
+    for i in range(pages):
+        cls = CLASSES[i % len(CLASSES)]
+        rng = random.Random(page_seed(seed, cls, i))
+        t0 = time.perf_counter()
+        img, _, _ = render_page(cls, rng, long_px)
+        if rng.random() < scan_prob:
+            img = scan(img, rng)
+        times["draw"].append(time.perf_counter() - t0)
+        for fmt in ("png", "jpg"):
+            t0 = time.perf_counter()
+            data = encode(img, fmt)
+            times[fmt].append(time.perf_counter() - t0)
+            times[f"{fmt}_mb"].append(len(data) / 1e6)
+    return times
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--pages", type=int, default=10, help="pages per size (classes in turn; default 10)")
+    p.add_argument("--sizes", type=int, nargs="+", default=[3508, 1000], help="long sides in px")
+    p.add_argument("--scan-prob", type=float, default=0.4, help="share of pages with scan effects")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+
+    discover_fonts()
+    render_page("invoice", random.Random(0), 300)  # warm up imports, Faker and font caches
+    print(f"one process, {args.pages} pages per size, scan_prob={args.scan_prob}; mean per page")
+    print(f"{'long side':>9} | {'format':6} | {'draw ms':>8} | {'save ms':>8} | {'total ms':>8} | "
+          f"{'pages/s/core':>12} | {'MB/page':>7}")
+    print("-" * 78)
+    for size in args.sizes:
+        t = bench_size(size, args.pages, args.scan_prob, args.seed)
+        draw = statistics.mean(t["draw"]) * 1000
+        for fmt in ("png", "jpg"):
+            save = statistics.mean(t[fmt]) * 1000
+            print(f"{size:>9} | {fmt:6} | {draw:8.1f} | {save:8.1f} | {draw + save:8.1f} | "
+                  f"{1000 / (draw + save):12.2f} | {statistics.mean(t[f'{fmt}_mb']):7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""The synthetic document generator: determinism, layout contract, manifest, options, contact sheet."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from docclf.cli import run
+from docclf.config import CLASSES, GenerateConfig
+from docclf.errors import UsageError
+from docclf.synth import GENERATOR_VERSION, generate_dataset, make_contact_sheet
+from docclf.synth.dataset import MANIFEST_COLUMNS, SPLITS, split_counts
+from docclf.synth.layouts import family_names, render_page
+from docclf.synth.scan import scan
+
+N = 5  # pages per class in the shared dataset
+
+
+def small_cfg(out: Path, **kw) -> GenerateConfig:
+    base = dict(output_dir=str(out), num_per_class=N, seed=7, min_size=64, max_size=200, scan_prob=0.5,
+                workers=1)
+    return GenerateConfig(**{**base, **kw})
+
+
+def read_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def read_manifest(root: Path) -> list[dict]:
+    with (root / "manifest.csv").open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("synth") / "data"
+    return out, generate_dataset(small_cfg(out), progress=False)
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_bytes_whatever_the_worker_count(dataset, tmp_path):
+    out1, summary1 = dataset
+    out2 = tmp_path / "data"
+    summary2 = generate_dataset(small_cfg(out2, workers=2), progress=False)
+    a, b = read_files(out1), read_files(out2)
+    a.pop("dataset.json"), b.pop("dataset.json")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []  # every image and manifest.csv byte-identical
+    s1, s2 = copy.deepcopy(summary1), copy.deepcopy(summary2)
+    for s in (s1, s2):  # only the options that name the run may differ
+        s["options"].pop("workers"), s["options"].pop("output_dir")
+    assert s1 == s2
+
+
+def test_rerun_gives_byte_identical_files_including_dataset_json(tmp_path):
+    cfg = small_cfg(tmp_path / "d", num_per_class=2, classes=["letter", "presentation"], overwrite=True)
+    generate_dataset(cfg, progress=False)
+    first = read_files(tmp_path / "d")
+    generate_dataset(cfg, progress=False)
+    assert read_files(tmp_path / "d") == first
+
+
+def test_another_seed_gives_other_pages(dataset, tmp_path):
+    out, _ = dataset
+    other = tmp_path / "other"
+    generate_dataset(small_cfg(other, seed=8, classes=["invoice"], num_per_class=2), progress=False)
+    assert (out / "train/invoice/invoice_00000.png").read_bytes() != (other / "train/invoice/invoice_00000.png").read_bytes()
+
+
+# --------------------------------------------------------------------------- layout of the output
+
+
+def test_classes_counts_and_splits(dataset):
+    out, summary = dataset
+    assert summary["classes"] == list(CLASSES)
+    assert summary["total"] == N * len(CLASSES)
+    expected = dict(zip(SPLITS, split_counts(N, [0.7, 0.15, 0.15])))
+    for split in SPLITS:
+        assert sorted(p.name for p in (out / split).iterdir()) == sorted(CLASSES)
+        for cls in CLASSES:
+            n = len(list((out / split / cls).iterdir()))
+            assert n == summary["counts"][split][cls] == expected[split]
+    assert json.loads((out / "dataset.json").read_text()) == summary
+
+
+def test_splits_are_disjoint(dataset):
+    out, _ = dataset
+    names = {split: {p.name for p in (out / split).rglob("*.png")} for split in SPLITS}
+    assert not names["train"] & names["val"] and not names["train"] & names["test"] and not names["val"] & names["test"]
+    assert sum(len(v) for v in names.values()) == N * len(CLASSES)
+
+
+def test_sizes_within_range_and_page_shapes(dataset):
+    out, _ = dataset
+    for row in read_manifest(out):
+        with Image.open(out / row["path"]) as im:
+            assert im.size == (int(row["width"]), int(row["height"]))
+            assert im.mode == "RGB"
+            assert 64 <= max(im.size) <= 200
+            landscape = im.width > im.height
+            assert landscape == (row["class"] == "presentation"), row["path"]
+
+
+def test_manifest_matches_files(dataset):
+    out, _ = dataset
+    with (out / "manifest.csv").open(newline="") as fh:
+        assert next(csv.reader(fh)) == list(MANIFEST_COLUMNS)
+    rows = read_manifest(out)
+    paths = [r["path"] for r in rows]
+    assert paths == sorted(paths)
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png") if p.name != "contact_sheet.png")
+    assert paths == on_disk
+    for r in rows:
+        assert hashlib.sha256((out / r["path"]).read_bytes()).hexdigest() == r["sha256"]
+        split, cls, _ = r["path"].split("/")
+        assert (r["split"], r["class"]) == (split, cls)
+        assert r["layout"] in family_names(cls)
+
+
+def test_dataset_json_describes_the_run(dataset):
+    _, summary = dataset
+    assert summary["generator"] == {"name": "docclf.synth", "version": GENERATOR_VERSION}
+    assert summary["seed"] == 7 and summary["options"]["num_per_class"] == N
+    assert set(summary["options"]) == set(GenerateConfig.__dataclass_fields__)
+    assert summary["layouts"] == {c: family_names(c) for c in CLASSES}
+    assert 1 <= summary["fonts_used"] <= summary["fonts_available"]
+
+
+def test_jpg_format(tmp_path):
+    out = tmp_path / "jpg"
+    generate_dataset(small_cfg(out, num_per_class=3, classes=["resume"], format="jpg"), progress=False)
+    rows = read_manifest(out)
+    assert len(rows) == 3 and all(r["path"].endswith(".jpg") for r in rows)
+    with Image.open(out / rows[0]["path"]) as im:
+        assert im.format == "JPEG"
+
+
+@pytest.mark.parametrize("n, split, expected", [
+    (3, [0.7, 0.15, 0.15], [1, 1, 1]),
+    (10, [0.7, 0.15, 0.15], [7, 2, 1]),
+    (200, [0.7, 0.15, 0.15], [140, 30, 30]),
+    (1, [0.7, 0.15, 0.15], [1, 0, 0]),
+    (5, [1.0, 0.0, 0.0], [5, 0, 0]),
+    (4, [0.5, 0.5, 0.0], [2, 2, 0]),
+])
+def test_split_counts(n, split, expected):
+    assert split_counts(n, split) == expected
+
+
+# --------------------------------------------------------------------------- layouts and effects
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_every_layout_family_renders(cls):
+    names = family_names(cls)
+    assert len(names) >= 4 and len(set(names)) == len(names)
+    for i, name in enumerate(names):
+        for seed in range(3):  # several seeds reach the random branches inside a family
+            img, got, fonts = render_page(cls, random.Random(seed * 100 + i), 300, family=i)
+            assert got == name
+            assert max(img.size) == 300
+            assert (img.width > img.height) == (cls == "presentation")
+            assert np.asarray(img.convert("L")).std() > 3, f"{cls}/{name} drew a blank page"
+            assert fonts
+
+
+def test_families_look_different():
+    """Two families of a class must not produce the same page from the same RNG."""
+    a, _, _ = render_page("invoice", random.Random(1), 200, family=0)
+    b, _, _ = render_page("invoice", random.Random(1), 200, family=1)
+    assert a.tobytes() != b.tobytes()
+
+
+def test_full_resolution_page():
+    img, _, _ = render_page("scientific_paper", random.Random(3), 3508, family=0)
+    assert max(img.size) == 3508 and 2400 < min(img.size) < 2800
+
+
+def test_scan_is_deterministic_and_keeps_the_size():
+    page, _, _ = render_page("letter", random.Random(5), 400)
+    outs = [scan(page, random.Random(k)) for k in (11, 11, 12)]
+    assert outs[0].size == page.size and outs[0].mode == "RGB"
+    assert outs[0].tobytes() == outs[1].tobytes()
+    assert outs[0].tobytes() != outs[2].tobytes()
+
+
+def test_fonts_discovered_and_missing_fonts_refused(monkeypatch):
+    from docclf.synth import fonts
+
+    found = fonts.discover_fonts()
+    assert found and all(fonts.REQUIRED <= f.coverage for f in found)
+    assert len({f.path for f in found}) == len(found)
+    monkeypatch.setattr(fonts, "_system_font_files", lambda: [])
+    monkeypatch.setattr(fonts, "_package_font_files", lambda: [])
+    fonts.discover_fonts.cache_clear()
+    try:
+        with pytest.raises(UsageError, match="no usable"):
+            fonts.discover_fonts()
+    finally:
+        monkeypatch.undo()
+        fonts.discover_fonts.cache_clear()
+
+
+def test_import_is_light():
+    code = "import sys, docclf.synth; print(sorted(m for m in ('PIL', 'faker', 'numpy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- options and the CLI
+
+
+def cli(*args: str) -> int:
+    return run(["generate", "--min-size", "64", "--max-size", "120", "--workers", "1", *args])
+
+
+@pytest.mark.parametrize("args", [
+    ["--classes", "invoice", "brochure"],
+    ["--num-per-class", "0"],
+    ["--min-size", "500", "--max-size", "400"],
+    ["--split", "0.5", "0.5", "0.5"],
+])
+def test_bad_options_exit_2(args, tmp_path, capsys):
+    assert cli("--output-dir", str(tmp_path / "o"), *args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("docclf: error:")
+    assert not (tmp_path / "o").exists()
+
+
+def test_non_empty_output_dir_needs_overwrite(tmp_path, capsys):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert cli("--output-dir", str(out), "--num-per-class", "1") == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_overwrite_removes_only_a_previous_generation(tmp_path):
+    out = tmp_path / "o"
+    assert cli("--output-dir", str(out), "--num-per-class", "3", "--classes", "letter") == 0
+    stale = out / "train" / "letter" / "stale.png"
+    stale.write_bytes(b"x")
+    (out / "notes.txt").write_text("mine")
+    assert cli("--output-dir", str(out), "--num-per-class", "1", "--classes", "resume", "--overwrite") == 0
+    assert (out / "notes.txt").read_text() == "mine"
+    assert not (out / "train" / "letter").exists()
+    assert len(read_manifest(out)) == 1
+
+
+@pytest.mark.parametrize("make_blocker", ["file_as_dir", "file_as_parent"])
+def test_unusable_output_dir_exit_2(make_blocker, tmp_path, capsys):
+    blocker = tmp_path / "f"
+    blocker.write_text("not a folder")
+    target = blocker if make_blocker == "file_as_dir" else blocker / "sub"
+    assert cli("--output-dir", str(target), "--num-per-class", "1") == 2
+    assert "--output-dir" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_output_dir_exit_2(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        assert cli("--output-dir", str(ro / "data"), "--num-per-class", "1") == 2
+    finally:
+        ro.chmod(0o700)
+
+
+# --------------------------------------------------------------------------- contact sheet
+
+
+def test_contact_sheet(dataset, tmp_path):
+    from docclf.synth.preview import CELL, GAP, LABEL_W
+
+    out, _ = dataset
+    sheet = make_contact_sheet(out, tmp_path / "sheet.png", per_class=3, split="train")
+    with Image.open(sheet) as im:
+        assert im.width == LABEL_W + 3 * (CELL + GAP) + GAP
+        assert im.height > len(CLASSES) * CELL
+    assert run(["preview", str(out), "--split", "holdout"]) == 2
+    assert run(["preview", str(out), "--output", str(tmp_path / "s2.png")]) == 0
+    assert (tmp_path / "s2.png").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import colorsys
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,9 @@ class Doc:
     ink: RGB
     body: Family
     head: Family
+    theme: Any = None  # a slide deck's theme (presentation layouts)
+    english: bool = True  # papers: written in English whatever the locale
+    en_fake: Any = None  # papers: an English Faker for filler words when the locale is not English
     _np: np.random.Generator | None = field(default=None, repr=False)
 
     @property

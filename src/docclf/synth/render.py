@@ -379,27 +379,58 @@ def _catmull_rom(pts: list[tuple[float, float]], steps: int) -> list[tuple[float
 
 
 def photo(doc: Doc, x: float, y: float, w: float, h: float, portrait: bool = False, round_: bool = False) -> None:
-    """A blurred photo-like panel; `portrait` adds a head-and-shoulders silhouette."""
+    """A photo-like panel in muted colours; `portrait` draws a head-and-shoulders picture."""
     cv, rng = doc.cv, doc.rng
     wp, hp = max(1, cv.px(w)), max(1, cv.px(h))
-    small = doc.np.integers(30, 235, (rng.randint(2, 5), rng.randint(2, 5), 3)).astype(np.uint8)
+    im = _portrait(doc, wp, hp) if portrait else _scene(doc, wp, hp)
     if not doc.colour:
-        small[..., 1] = small[..., 2] = small[..., 0]
-    im = Image.fromarray(small, "RGB").resize((wp, hp), Image.BICUBIC)
-    if portrait:
-        from PIL import ImageDraw
-
-        d = ImageDraw.Draw(im)
-        tone = tuple(int(v) for v in (doc.np.integers(60, 200, 3) if doc.colour else [rng.randint(60, 160)] * 3))
-        d.ellipse([wp * 0.3, hp * 0.12, wp * 0.7, hp * 0.58], fill=tone)
-        d.ellipse([wp * 0.08, hp * 0.62, wp * 0.92, hp * 1.5], fill=tuple(max(0, v - 40) for v in tone))
+        im = im.convert("L").convert("RGB")
     mask = None
     if round_:
-        mask = Image.new("L", (wp, hp), 0)
         from PIL import ImageDraw
 
+        mask = Image.new("L", (wp, hp), 0)
         ImageDraw.Draw(mask).ellipse([0, 0, wp - 1, hp - 1], fill=255)
     cv.img.paste(im, (cv.px(x), cv.px(y)), mask)
+
+
+def _muted(doc: Doc, lo: int = 60, hi: int = 220) -> np.ndarray:
+    """A random colour pulled towards grey, as most photos are."""
+    c = doc.np.integers(lo, hi, 3).astype(float)
+    return c * 0.55 + c.mean() * 0.45
+
+
+def _scene(doc: Doc, wp: int, hp: int) -> Image.Image:
+    """Sky-to-ground gradient with soft blobs: reads as a landscape, office or product photo when small."""
+    rng = doc.rng
+    top, bottom = _muted(doc, 120, 240), _muted(doc, 30, 160)
+    t = np.linspace(0, 1, hp, dtype=np.float32)[:, None, None]
+    horizon = rng.uniform(0.3, 0.7)
+    t = np.clip((t - horizon) * rng.uniform(2, 8) + 0.5, 0, 1)
+    arr = top * (1 - t) + bottom * t
+    arr = np.broadcast_to(arr, (hp, wp, 3)).copy()
+    tex = smooth_field(doc, wp, hp, rng.choice([4, 8, 16]))[..., None]
+    arr = arr * (0.75 + 0.5 * tex)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+
+
+def _portrait(doc: Doc, wp: int, hp: int) -> Image.Image:
+    from PIL import ImageDraw, ImageFilter
+
+    rng = doc.rng
+    bg = tuple(int(v) for v in _muted(doc, 150, 235))
+    im = Image.new("RGB", (wp, hp), bg)
+    d = ImageDraw.Draw(im)
+    skin = rng.choice([(234, 192, 160), (205, 150, 115), (160, 110, 80), (110, 75, 55), (240, 205, 180)])
+    hair = rng.choice([(40, 30, 25), (90, 60, 35), (150, 110, 60), (200, 170, 110), (120, 120, 120), (20, 20, 20)])
+    cloth = tuple(int(v) for v in _muted(doc, 20, 120))
+    d.ellipse([wp * 0.1, hp * 0.68, wp * 0.9, hp * 1.45], fill=cloth)  # shoulders
+    d.rectangle([wp * 0.43, hp * 0.5, wp * 0.57, hp * 0.72], fill=skin)  # neck
+    d.ellipse([wp * 0.3, hp * 0.14, wp * 0.7, hp * 0.62], fill=hair)  # hair behind the face
+    d.ellipse([wp * 0.34, hp * 0.2, wp * 0.66, hp * 0.62], fill=skin)  # face
+    if rng.random() < 0.6:
+        d.chord([wp * 0.32, hp * 0.12, wp * 0.68, hp * 0.4], 180, 360, fill=hair)  # fringe
+    return im.filter(ImageFilter.GaussianBlur(max(0.5, wp / 120)))
 
 
 def image_placeholder(doc: Doc, x: float, y: float, w: float, h: float) -> None:

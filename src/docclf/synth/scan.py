@@ -142,8 +142,17 @@ def punch_holes(img: Image.Image, rng: random.Random) -> Image.Image:
 
 
 def binarise(img: Image.Image, threshold: int) -> Image.Image:
-    """Black and white only, as fax machines and cheap scanners produce."""
-    return img.convert("L").point(lambda v: 255 if v > threshold else 0).convert("RGB")
+    """Black and white only, as fax machines and cheap scanners produce.
+
+    Below 1000 px a hard threshold would erase text that is already a grey smudge; a real scan is
+    thresholded at full resolution and shrunk afterwards, which leaves grey. A steep contrast curve
+    around the threshold gives that look.
+    """
+    if max(img.size) >= 1000:
+        lut = [255 if v > threshold else 0 for v in range(256)]
+    else:
+        lut = [max(0, min(255, round((v - threshold) * 4 + 128))) for v in range(256)]
+    return img.convert("L").point(lut).convert("RGB")
 
 
 def jpeg_artefacts(img: Image.Image, quality: int) -> Image.Image:

@@ -19,24 +19,24 @@ def make_doc(rng: random.Random, long_px: int) -> Doc:
     doc = new_doc(rng, "portrait", long_px, colour_p=0.5,
                   body_kinds={"serif": 6, "sans": 1.5}, head_kinds={"serif": 2, "sans": 1.5})
     # Most papers are in English whatever the authors' country; some are in the local language.
-    doc.english = doc.lang.lang == "en" or rng.random() < 0.75  # type: ignore[attr-defined]
+    doc.english = doc.lang.lang == "en" or rng.random() < 0.75
     if doc.english and doc.lang.lang != "en":  # English filler words, local author names
-        doc.en_fake = faker_for("en_US")  # type: ignore[attr-defined]
-        doc.en_fake.seed_instance(rng.getrandbits(32))  # type: ignore[attr-defined]
+        doc.en_fake = faker_for("en_US")
+        doc.en_fake.seed_instance(rng.getrandbits(32))
     else:
-        doc.en_fake = doc.fake  # type: ignore[attr-defined]
+        doc.en_fake = doc.fake
     return doc
 
 
 def label(doc: Doc, key: str) -> str:
     from docclf.synth.text import LABELS
 
-    return LABELS["en"][key] if doc.english else doc.lang[key]  # type: ignore[attr-defined]
+    return LABELS["en"][key] if doc.english else doc.lang[key]
 
 
 def para_text(doc: Doc, n: int | None = None) -> str:
-    if doc.english:  # type: ignore[attr-defined]
-        return sci_paragraph(doc.rng, doc.en_fake, n)  # type: ignore[attr-defined]
+    if doc.english:
+        return sci_paragraph(doc.rng, doc.en_fake, n)
     n = n or doc.rng.randint(3, 7)
     return lang_paragraph(doc.rng, doc.fake, n, n)
 
@@ -171,7 +171,7 @@ class Flow:
     def figure(self, h: float | None = None) -> None:
         doc = self.doc
         self.fig += 1
-        cap = f"{label(doc, 'figure')} {self.fig}: " + doc.fake.sentence(nb_words=doc.rng.randint(6, 22))
+        cap = f"{label(doc, 'figure')} {self.fig}: " + doc.en_fake.sentence(nb_words=doc.rng.randint(6, 22))
         cap_size = self.size * 0.9
         h = h or self.w * doc.rng.uniform(0.45, 0.8)
         cap_h = len(wrap(doc.cv, cap, self.face, cap_size, self.w)) * cap_size * 1.2 + cap_size
@@ -185,7 +185,7 @@ class Flow:
     def table(self) -> None:
         doc = self.doc
         self.tab += 1
-        cap = f"{label(doc, 'table')} {self.tab}: " + doc.fake.sentence(nb_words=doc.rng.randint(5, 14))
+        cap = f"{label(doc, 'table')} {self.tab}: " + doc.en_fake.sentence(nb_words=doc.rng.randint(5, 14))
         rows, aligns = results_rows(doc)
         size = self.size * 0.85
         h = len(rows) * size * 1.9 + size * 3
@@ -283,7 +283,7 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
         if r < 0.1:
             flow.heading(sections[flow.sec % len(sections)])
         elif r < 0.17:
-            flow.heading(doc.fake.sentence(nb_words=rng.randint(1, 3)).rstrip("."), sub=True)
+            flow.heading(doc.en_fake.sentence(nb_words=rng.randint(1, 3)).rstrip("."), sub=True)
         elif r < 0.17 + eq_p:
             flow.equation()
         elif r < 0.17 + eq_p + figure_p:
@@ -331,7 +331,7 @@ def title_block(doc: Doc, x: float, y: float, w: float, centre: bool = True) -> 
     """Title, authors with affiliation marks, affiliations, sometimes emails; returns the y below."""
     rng, cv, f = doc.rng, doc.cv, doc.fake
     tsize = rng.uniform(14, 20)
-    title = sci_title(rng) if doc.english else f.sentence(nb_words=rng.randint(5, 10)).rstrip(".")  # type: ignore[attr-defined]
+    title = sci_title(rng) if doc.english else f.sentence(nb_words=rng.randint(5, 10)).rstrip(".")
     y = paragraph(cv, x, y, w, title, doc.head.bold, tsize, doc.ink, 1.15, align="center" if centre else "left")
     n_aff = rng.randint(1, 3)
     sup = "¹²³"
@@ -366,7 +366,7 @@ def abstract(doc: Doc, x: float, y: float, w: float, size: float, style: int) ->
         y = paragraph(cv, x + 10, y + size * 2.2, w - 20, text, doc.body.regular, size * 0.95, doc.ink, 1.22,
                       "justify") + size
     if rng.random() < 0.6:
-        kw = ", ".join(rng.sample(FIELDS, 2) + [doc.fake.word() for _ in range(rng.randint(1, 4))])
+        kw = ", ".join(rng.sample(FIELDS, 2) + [doc.en_fake.word() for _ in range(rng.randint(1, 4))])
         y = paragraph(cv, x + (w * 0.08 if style == 0 else 0), y + 4, w * (0.84 if style == 0 else 1),
                       f"{label(doc, 'keywords')}: {kw}", doc.body.italic, size * 0.9, doc.ink, 1.2)
     return y + 12
@@ -422,7 +422,7 @@ def preprint(doc: Doc) -> None:
     size = rng.uniform(9.5, 11)
     y = abstract(doc, m, y + 10, doc.W - 2 * m, size, 0)
     if rng.random() < 0.35:  # a title page: nothing more but a footnote
-        cv.text(m, doc.H - 70, f"Preprint. Under review. {doc.fake.sentence(nb_words=6)}", doc.body.italic, 8, doc.ink)
+        cv.text(m, doc.H - 70, f"Preprint. Under review. {doc.en_fake.sentence(nb_words=6)}", doc.body.italic, 8, doc.ink)
         return
     flow = setup(doc, False, y, margin=m, size=size)
     fill_body(flow, label(doc, "introduction"), figure_p=0.05, eq_p=0.08)
@@ -447,6 +447,8 @@ def body_page(doc: Doc) -> None:
         flow.cols = [(m, w, y), (m + w + 16, w, y)]
         flow.i, flow.y = 0, y
     flow.sec = rng.randint(1, 4)
+    if rng.random() < 0.2:  # the last page: balanced columns that stop part-way down
+        flow.bottom = flow.y + (flow.bottom - flow.y) * rng.uniform(0.15, 0.6)
     fill_body(flow, figure_p=0.1, eq_p=0.14, table_p=0.06)
     if rng.random() < 0.5:
         doc.cv.text_center(doc.W / 2, doc.H - 30, str(page), doc.body.regular, 9, doc.ink)
@@ -521,7 +523,7 @@ def journal(doc: Doc) -> None:
     yi = y + 8
     cv.text(m, yi + size, "ARTICLE INFO", doc.head.bold, size, doc.ink)
     info = [f"Received {L.date(random_date(rng))}", f"Accepted {L.date(random_date(rng))}", "",
-            f"{label(doc, 'keywords')}:"] + [doc.fake.word() for _ in range(rng.randint(2, 5))]
+            f"{label(doc, 'keywords')}:"] + [doc.en_fake.word() for _ in range(rng.randint(2, 5))]
     for k, line in enumerate(info):
         cv.text(m, yi + size * (2.6 + k * 1.3), line, doc.body.regular, size, doc.ink)
     cv.text(m + info_w + 14, yi + size, "ABSTRACT", doc.head.bold, size, doc.ink)

@@ -36,9 +36,9 @@ def make_doc(rng: random.Random, long_px: int) -> Doc:
     colour_p = 0.2 if theme_kind == "plain" else 0.8
     doc = new_doc(rng, fmt, long_px, colour_p=colour_p, body_kinds={"sans": 6, "serif": 1.2, "mono": 0.2,
                                                                      "script": 0.2})
-    doc.theme = make_theme(doc, theme_kind)  # type: ignore[attr-defined]
-    if doc.theme.bg != WHITE:  # type: ignore[attr-defined]
-        doc.cv.rect(0, 0, doc.W, doc.H, fill=doc.theme.bg)  # type: ignore[attr-defined]
+    doc.theme = make_theme(doc, theme_kind)
+    if doc.theme.bg != WHITE:
+        doc.cv.rect(0, 0, doc.W, doc.H, fill=doc.theme.bg)
     return doc
 
 
@@ -62,13 +62,9 @@ def make_theme(doc: Doc, kind: str) -> Theme:
                  bullet_kind, footer, number, 130 if kind == "band" else 125)
 
 
-def T(doc: Doc) -> Theme:
-    return doc.theme  # type: ignore[attr-defined]
-
-
 def decorate(doc: Doc, number: int, title_band: bool = True) -> None:
     """Theme decorations, footer text, logo and slide number."""
-    th, cv, rng = T(doc), doc.cv, doc.rng
+    th, cv, rng = doc.theme, doc.cv, doc.rng
     if th.kind == "band" and title_band:
         cv.rect(0, 0, doc.W, 95, fill=th.accent)
     elif th.kind == "side":
@@ -90,7 +86,7 @@ def decorate(doc: Doc, number: int, title_band: bool = True) -> None:
 def title(doc: Doc, text: str, x: float = 48, y: float = 40, size: float | None = None,
           align: str = "left") -> float:
     """Slide title (wrapped to two lines at most); returns the y below it."""
-    th = T(doc)
+    th = doc.theme
     size = size or doc.rng.uniform(26, 40)
     ink = WHITE if th.kind == "band" else th.title
     w = doc.W - x - 48
@@ -121,7 +117,7 @@ def slide_title(doc: Doc) -> str:
 def bullets(doc: Doc, x: float, y: float, w: float, bottom: float, n: int | None = None,
             size: float | None = None) -> float:
     """Bullet list with occasional second-level items; returns the y below."""
-    th, rng, cv = T(doc), doc.rng, doc.cv
+    th, rng, cv = doc.theme, doc.rng, doc.cv
     size = size or rng.uniform(16, 26)
     n = n or rng.randint(2, 7)
     face = doc.body.regular
@@ -147,7 +143,7 @@ def bullets(doc: Doc, x: float, y: float, w: float, bottom: float, n: int | None
 
 def title_slide(doc: Doc) -> None:
     """Deck title, subtitle, presenter, date; centred or left, sometimes with a photo or colour block."""
-    th, rng, cv = T(doc), doc.rng, doc.cv
+    th, rng, cv = doc.theme, doc.rng, doc.cv
     style = rng.randrange(4)
     head = doc.fake.catch_phrase() if doc.lang.lang == "en" and rng.random() < 0.5 else \
         doc.fake.sentence(nb_words=rng.randint(2, 7)).rstrip(".")
@@ -188,7 +184,7 @@ def bullet_slide(doc: Doc) -> None:
     """Title and a bullet list, sometimes with a small picture on the side."""
     rng = doc.rng
     decorate(doc, rng.randint(2, 30))
-    y = title(doc, slide_title(doc), y=30 if T(doc).kind == "band" else 40)
+    y = title(doc, slide_title(doc), y=30 if doc.theme.kind == "band" else 40)
     w = doc.W - 110
     if rng.random() < 0.3:
         pw = doc.W * 0.35
@@ -199,7 +195,7 @@ def bullet_slide(doc: Doc) -> None:
 
 def chart_slide(doc: Doc) -> None:
     """Title, a chart, and either a few bullets or a source note."""
-    rng, th = doc.rng, T(doc)
+    rng, th = doc.rng, doc.theme
     decorate(doc, rng.randint(2, 30))
     y = title(doc, slide_title(doc), y=30 if th.kind == "band" else 40)
     face = doc.body.regular
@@ -217,7 +213,7 @@ def chart_slide(doc: Doc) -> None:
 
 def two_column(doc: Doc) -> None:
     """Two columns with sub-headings: text and bullets, or text and an image."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     decorate(doc, rng.randint(2, 30))
     y = title(doc, slide_title(doc), y=30 if th.kind == "band" else 40)
     colw = (doc.W - 130) / 2
@@ -236,7 +232,7 @@ def two_column(doc: Doc) -> None:
 
 def section(doc: Doc) -> None:
     """A section divider: big number and heading, often on colour, mostly empty."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     on_colour = rng.random() < 0.5 and th.kind != "dark"
     ink = th.title
     if on_colour:
@@ -251,13 +247,13 @@ def section(doc: Doc) -> None:
                 ink if on_colour else th.accent)
         y += big * 0.7
     paragraph(cv, 60, y, doc.W - 120, head, doc.head.bold, rng.uniform(30, 46), ink, 1.1)
-    if T(doc).number:
+    if doc.theme.number:
         cv.text_right(doc.W - 30, doc.H - 16, str(rng.randint(2, 30)), doc.body.regular, 10, ink)
 
 
 def agenda(doc: Doc) -> None:
     """Agenda/contents: numbered items with circles, boxes or plain numbers."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     decorate(doc, 2)
     L = doc.lang
     y = title(doc, rng.choice([L["agenda"], L["contents"], L["overview"]]), y=30 if th.kind == "band" else 40)
@@ -281,7 +277,7 @@ def agenda(doc: Doc) -> None:
 
 def table_slide(doc: Doc) -> None:
     """Title and a data table (comparison, figures by quarter)."""
-    rng, th = doc.rng, T(doc)
+    rng, th = doc.rng, doc.theme
     decorate(doc, rng.randint(2, 30))
     y = title(doc, slide_title(doc), y=30 if th.kind == "band" else 40)
     cols = rng.randint(3, 6)
@@ -304,7 +300,7 @@ def table_slide(doc: Doc) -> None:
 
 def diagram(doc: Doc) -> None:
     """Process flow, cycle or timeline built from boxes, circles and arrows."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     decorate(doc, rng.randint(2, 30))
     y = title(doc, slide_title(doc), y=30 if th.kind == "band" else 40)
     n = rng.randint(3, 5)
@@ -347,7 +343,7 @@ def diagram(doc: Doc) -> None:
 
 def statement(doc: Doc) -> None:
     """A closing or statement slide: 'Thank you' / 'Questions?' / one large quote, plus contact."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     L = doc.lang
     kind = rng.randrange(3)
     if kind == 2:
@@ -368,7 +364,7 @@ def statement(doc: Doc) -> None:
 
 def image_slide(doc: Doc) -> None:
     """A big picture with a caption or title overlay (product shots, site photos)."""
-    rng, th, cv = doc.rng, T(doc), doc.cv
+    rng, th, cv = doc.rng, doc.theme, doc.cv
     if rng.random() < 0.5:
         photo(doc, 0, 0, doc.W, doc.H)
         cv.rect(0, doc.H * 0.68, doc.W, doc.H * 0.88, fill=(0, 0, 0) if not doc.colour else random_colour(rng, val=(0.1, 0.3)))
@@ -384,7 +380,55 @@ def image_slide(doc: Doc) -> None:
                     th.text)
 
 
+PLACEHOLDER = {
+    "en": ("Click to add title", "Click to add text", "Click to add subtitle"),
+    "de": ("Titel durch Klicken hinzufügen", "Text durch Klicken hinzufügen", "Untertitel durch Klicken hinzufügen"),
+    "fr": ("Cliquez pour ajouter un titre", "Cliquez pour ajouter du texte", "Cliquez pour ajouter un sous-titre"),
+    "es": ("Haga clic para agregar título", "Haga clic para agregar texto", "Haga clic para agregar subtítulo"),
+    "it": ("Fare clic per aggiungere un titolo", "Fare clic per aggiungere testo", "Fare clic per aggiungere un sottotitolo"),
+    "nl": ("Klik om titel toe te voegen", "Klik om tekst toe te voegen", "Klik om subtitel toe te voegen"),
+    "pt": ("Clique para adicionar um título", "Clique para adicionar texto", "Clique para adicionar um subtítulo"),
+}
+
+
+def dashed_rect(doc: Doc, x0: float, y0: float, x1: float, y1: float, colour: RGB, dash: float = 6) -> None:
+    for x in range(int(x0), int(x1), int(dash * 2)):
+        doc.cv.hline(x, min(x + dash, x1), y0, colour, 0.8)
+        doc.cv.hline(x, min(x + dash, x1), y1, colour, 0.8)
+    for y in range(int(y0), int(y1), int(dash * 2)):
+        doc.cv.vline(x0, y, min(y + dash, y1), colour, 0.8)
+        doc.cv.vline(x1, y, min(y + dash, y1), colour, 0.8)
+
+
+def placeholder(doc: Doc) -> None:
+    """An unfilled template slide: dashed boxes with 'Click to add title/text' prompts."""
+    rng, th, cv = doc.rng, doc.theme, doc.cv
+    texts = PLACEHOLDER.get(doc.lang.lang, PLACEHOLDER["en"])
+    line = doc.grey(150, 190) if th.kind != "dark" else (150, 150, 150)
+    ink = th.text if th.kind == "dark" else doc.grey(90, 130)
+    decorate(doc, rng.randint(1, 20))
+    if rng.random() < 0.5:  # title layout
+        dashed_rect(doc, 60, doc.H * 0.25, doc.W - 60, doc.H * 0.5, line)
+        cv.text_center(doc.W / 2, doc.H * 0.4, texts[0], doc.head.regular, rng.uniform(30, 40), ink)
+        dashed_rect(doc, 110, doc.H * 0.55, doc.W - 110, doc.H * 0.7, line)
+        cv.text_center(doc.W / 2, doc.H * 0.64, texts[2], doc.body.regular, 18, ink)
+        return
+    dashed_rect(doc, 40, 30, doc.W - 40, 110, line)
+    cv.text(56, 82, texts[0], doc.head.regular, rng.uniform(28, 36), ink)
+    cols = rng.choice([1, 1, 2])
+    w = (doc.W - 80 - (cols - 1) * 20) / cols
+    for c in range(cols):
+        x = 40 + c * (w + 20)
+        dashed_rect(doc, x, 130, x + w, doc.H - 40, line)
+        bullet(doc, x + 20, 170, 22, "dot", ink, doc.body.regular)
+        cv.text(x + 36, 170, texts[1], doc.body.regular, 22, ink)
+        if rng.random() < 0.5:
+            bullet(doc, x + 50, 205, 18, "dash", ink, doc.body.regular)
+            cv.text(x + 66, 205, rng.choice(["Second level", "Zweite Ebene", "Deuxième niveau", "Segundo nivel"]),
+                    doc.body.regular, 18, ink)
+
+
 FAMILIES = (("title", title_slide), ("bullets", bullet_slide), ("chart", chart_slide), ("two_column", two_column),
             ("section", section), ("agenda", agenda), ("table", table_slide), ("diagram", diagram),
-            ("statement", statement), ("image", image_slide))
-WEIGHTS = (1.5, 3.5, 2, 1.5, 1, 1, 1, 1, 0.8, 0.8)
+            ("statement", statement), ("image", image_slide), ("placeholder", placeholder))
+WEIGHTS = (1.5, 3.5, 2, 1.5, 1, 1, 1, 1, 0.8, 0.8, 0.4)

@@ -451,9 +451,11 @@ def minimal(doc: Doc) -> None:
     m = rng.uniform(60, 90)
     w = doc.W - 2 * m
     size = rng.uniform(9.5, 11.5)
-    cv.text(m, m + 30, doc.fake.name(), doc.head.light if rng.random() < 0.5 else doc.head.bold, rng.uniform(26, 38),
-            doc.ink)
-    cv.text(m, m + 52, " · ".join(contact_items(doc)[:2]), doc.body.regular, size * 0.9, doc.grey(80, 130))
+    template = rng.random() < 0.2  # an unfilled template, as downloaded
+    name = rng.choice(["YOUR NAME", "Your Name", "[Name Surname]"]) if template else doc.fake.name()
+    contact = "[Phone] · [Email] · [City]" if template else " · ".join(contact_items(doc)[:2])
+    cv.text(m, m + 30, name, doc.head.light if rng.random() < 0.5 else doc.head.bold, rng.uniform(26, 38), doc.ink)
+    cv.text(m, m + 52, contact, doc.body.regular, size * 0.9, doc.grey(80, 130))
     y = m + 90
     dates_w = rng.choice([0, 110])
     for key, entries in (("experience", jobs(doc, rng.randint(1, 3))), ("education", schools(doc, 1))):

@@ -73,8 +73,12 @@ def run_checks(tmp: Path, uri: str) -> int:
     for t in TAGS:
         check(t in run.data.tags, f"tag {t} = {run.data.tags.get(t, '')[:40]}", failures)
     names = {a.path for a in client.list_artifacts(run.info.run_id)}
-    for a in ARTIFACTS + ["pytorch_model"]:
+    for a in ARTIFACTS:
         check(a in names, f"artifact {a}", failures)
+    # MLflow 3 keeps logged models beside the run's artifacts, linked by source_run_id
+    logged = mlflow.search_logged_models(experiment_ids=[run.info.experiment_id], output_format="list",
+                                         filter_string=f"source_run_id = '{run.info.run_id}'")
+    check([m.name for m in logged] == ["pytorch_model"], "logged model pytorch_model linked to the run", failures)
 
     model = mlflow.pytorch.load_model(f"runs:/{run.info.run_id}/pytorch_model")
     batch = torch.from_numpy(np.random.default_rng(0).random((3, 3, 64, 64), dtype=np.float32))

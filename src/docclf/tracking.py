@@ -41,6 +41,7 @@ def connect(uri: str) -> None:
     """Point MLflow at `uri`, failing with one line if a tracking server does not answer."""
     import mlflow
 
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")  # noise in training logs
     if uri.startswith(("http://", "https://")):
         _limit_http_retries()
         import requests
@@ -57,8 +58,10 @@ def connect(uri: str) -> None:
 
 
 def git_commit() -> str:
+    """The commit of the docclf code that runs (not of the folder it runs in)."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
         return out.stdout.strip() if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"

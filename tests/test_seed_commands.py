@@ -1,0 +1,25 @@
+"""The seed's commands, run as a user types them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_seed_smoke_test_script_passes():
+    """`python test_mlflow_integration.py` trains, then checks params, metrics, tags, artifacts, model."""
+    proc = subprocess.run([sys.executable, str(REPO / "test_mlflow_integration.py")], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    assert "PASSED" in proc.stdout and "FAIL " not in proc.stdout
+
+
+def test_train_script_help_lists_seed_options():
+    proc = subprocess.run([sys.executable, str(REPO / "train.py"), "--help"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0
+    for flag in ("--epochs", "--batch-size", "--lr", "--mlflow-experiment", "--mlflow-run-name", "--resume"):
+        assert flag in proc.stdout

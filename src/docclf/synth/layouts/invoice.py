@@ -15,6 +15,15 @@ from docclf.synth.layouts.common import (Company, company, fold_marks, footer_co
                                          page_number, person_block)
 
 
+UNITS = {"en": ["pcs", "h", "hrs", "ea", "", "m²", "kg", "month", "day", "lot"],
+         "de": ["Stk.", "Std.", "h", "", "m²", "kg", "Monat", "Tag", "Pausch.", "St."],
+         "fr": ["u.", "h", "", "m²", "kg", "mois", "jour", "forfait", "pce"],
+         "es": ["ud.", "h", "", "m²", "kg", "mes", "día", "uds."],
+         "it": ["pz.", "h", "", "m²", "kg", "mese", "gg", "nr."],
+         "nl": ["st.", "uur", "", "m²", "kg", "mnd", "dag"],
+         "pt": ["un.", "h", "", "m²", "kg", "mês", "dia"]}
+
+
 @dataclass
 class Item:
     desc: str
@@ -63,8 +72,8 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
     date = random_date(rng)
     days = rng.choice([7, 10, 14, 14, 30, 30, 45, 60])
     items = []
-    unit_kinds = ["pcs", "h", "Stk.", "x", "", "m²", "kg", "month", "day"]
-    scale = rng.choice([1, 10, 100, 1000])
+    unit_kinds = UNITS.get(doc.lang.lang, UNITS["en"])
+    scale = rng.uniform(0.5, 2.5)  # cheap supplies up to expensive services: decades of price per invoice
     for k in range(n if n is not None else n_items(rng)):
         desc = service(rng, doc.lang.lang)
         if rng.random() < 0.4:
@@ -72,7 +81,7 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
                                 f", {f.word()} {f.word()}"])
         unit = rng.choice(unit_kinds)
         qty = rng.choice([1, 1, 2, 3, 5, 10, rng.randint(1, 40), round(rng.uniform(0.5, 40), 1)])
-        price = round(rng.uniform(0.5, 3) * scale * rng.random() + 1, 2)
+        price = round(10 ** (scale + rng.uniform(-0.7, 0.7)), 2)
         items.append(Item(desc, qty, unit, price, f"{rng.choice('ABCDKPRX')}{rng.randint(100, 99999)}",
                           date - dt.timedelta(days=rng.randint(0, 40))))
     number = rng.choice([f"INV-{date.year}-{rng.randint(1, 9999):04d}", f"{date.year}/{rng.randint(1, 999):03d}",
@@ -163,7 +172,7 @@ def terms_block(doc: Doc, inv: Invoice, x: float, y: float, w: float, face, bold
                 bottom: float) -> float:
     """Payment terms, bank details and sometimes a thank-you line or placeholder note."""
     L, rng = doc.lang, doc.rng
-    if rng.random() < 0.8:
+    if rng.random() < 0.8 and y + size * 4 < bottom:
         doc.cv.text(x, y + size, L["terms"], bold, size, doc.ink)
         y = paragraph(doc.cv, x, y + size * 1.3, w, L["terms_text"].format(days=inv.days), face, size, doc.ink,
                       1.3, bottom=bottom)

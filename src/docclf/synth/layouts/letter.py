@@ -43,7 +43,8 @@ def salutation(doc: Doc, generic_p: float = 0.3) -> str:
 
 
 def body(doc: Doc, x: float, y: float, w: float, face, size: float, bottom: float, n: int | None = None,
-         align: str | None = None, indent: float = 0.0, gap: float | None = None) -> float:
+         align: str | None = None, indent: float = 0.0, gap: float | None = None,
+         after_salutation: bool = True) -> float:
     """Opening sentence plus paragraphs in the page's language; stops at `bottom`."""
     rng = doc.rng
     n = n_paragraphs(rng) if n is None else n
@@ -54,6 +55,8 @@ def body(doc: Doc, x: float, y: float, w: float, face, size: float, bottom: floa
         if k == 0:
             text = letter_opener(rng, doc.fake, doc.lang) + " " + " ".join(
                 doc.fake.sentence(nb_words=rng.randint(8, 18)) for _ in range(rng.randint(0, 4)))
+            if not after_salutation:  # German openers are lower case only after "Sehr geehrte ...,"
+                text = text[:1].upper() + text[1:]
         elif rng.random() < 0.04:
             text = LOREM
         else:
@@ -109,10 +112,6 @@ def date_line(doc: Doc, city: str | None = None) -> str:
     return d
 
 
-def city_of(doc: Doc) -> str:
-    return doc.fake.city()
-
-
 # --------------------------------------------------------------------------- families
 
 
@@ -127,7 +126,7 @@ def business(doc: Doc) -> None:
     y = letterhead(doc, co, m, right, rng.uniform(28, 50), reg, doc.head.bold)
     y += rng.uniform(20, 60)
     y = lines_block(doc, m, y, person_block(doc), reg, size) + size * 1.5
-    dl = date_line(doc, co.city.split()[-1] if co.city else None)
+    dl = date_line(doc, doc.fake.city())
     if rng.random() < 0.6:
         cv.text_right(right, y + size, dl, reg, size, doc.ink)
     else:
@@ -197,7 +196,7 @@ def personal(doc: Doc) -> None:
     y = m + len(sender) * size * 1.3 + size * 2
     if rng.random() < 0.6:
         y = lines_block(doc, m, y, person_block(doc, with_company=False), reg, size) + size * 2
-    cv.text_right(right, y + size, date_line(doc, city.split()[-1] if city else None), reg, size, doc.ink)
+    cv.text_right(right, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 3
     if rng.random() < 0.4:
         y = subject_line(doc, m, y, right - m, reg, bold, size) + size
@@ -257,7 +256,7 @@ def french(doc: Doc) -> None:
     lines_block(doc, m, m, sender[: rng.randint(3, 5)], reg, size)
     rx = doc.W * rng.uniform(0.5, 0.6)
     y = lines_block(doc, rx, m + 90, person_block(doc), reg, size) + size * 1.5
-    cv.text(rx, y + size, date_line(doc, city.split()[-1] if city else "Paris"), reg, size, doc.ink)
+    cv.text(rx, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 4
     L = doc.lang
     cv.text(m, y + size, f"{L['subject']} : " if L.lang == "fr" else f"{L['subject']}: ", bold, size, doc.ink)
@@ -299,7 +298,7 @@ def memo(doc: Doc) -> None:
     y = kv_block(doc, m, y, pairs, bold, reg, size) + 8
     cv.hline(m, right, y, doc.ink, rng.uniform(0.6, 2))
     y += 18
-    y = body(doc, m, y, right - m, reg, size, doc.H - 90)
+    y = body(doc, m, y, right - m, reg, size, doc.H - 90, after_salutation=False)
     if rng.random() < 0.5:
         cv.text(m, y + size, doc.fake.first_name()[0] + doc.fake.last_name()[0], reg, size, doc.ink)
 
@@ -346,7 +345,7 @@ def cover_letter(doc: Doc) -> None:
     cv.hline(m, right, m + nsize + 26, doc.accent, rng.uniform(0.5, 1.5))
     y = m + nsize + 50
     y = lines_block(doc, m, y, person_block(doc, with_company=True), reg, size) + size * 1.5
-    cv.text_right(right, y + size, date_line(doc, city.split()[-1] if city else None), reg, size, doc.ink)
+    cv.text_right(right, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 3
     job = doc.fake.job()
     cv.text(m, y + size, {"de": "Bewerbung als ", "fr": "Candidature au poste de ", "es": "Solicitud: ",

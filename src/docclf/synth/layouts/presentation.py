@@ -283,9 +283,10 @@ def table_slide(doc: Doc) -> None:
     cols = rng.randint(3, 6)
     rows_n = rng.randint(3, 8)
     head = [""] + [rng.choice([f"Q{c}", f"{2018 + c}", doc.fake.word().capitalize()]) for c in range(1, cols)]
-    rows = [head] + [[doc.fake.word().capitalize()] + [
-        rng.choice([f"{rng.uniform(0, 100):.1f}%", f"{rng.randint(1, 999)}", doc.lang.money(rng.uniform(1, 9999))])
-        for _ in range(cols - 1)] for _ in range(rows_n)]
+    kinds = [rng.randrange(3) for _ in range(cols - 1)]  # one kind of figure per column
+    cell = [lambda: f"{rng.uniform(0, 100):.1f}%", lambda: f"{rng.randint(1, 999)}",
+            lambda: doc.lang.money(rng.uniform(1, 9999))]
+    rows = [head] + [[doc.fake.word().capitalize()] + [cell[k]() for k in kinds] for _ in range(rows_n)]
     style = random_table_style(doc)
     style.header_ink = WHITE if style.header_fill == doc.accent else th.text
     if th.kind == "dark":
@@ -337,7 +338,8 @@ def diagram(doc: Doc) -> None:
             x = 80 + k * step
             cv.ellipse(x - 9, ly - 9, x + 9, ly + 9, fill=cols[k])
             cv.text_center(x, ly - 22, str(year + k), doc.body.bold, size * 1.2, th.accent)
-            paragraph(cv, x - step / 2 + 6, ly + 20, step - 12, doc.fake.sentence(nb_words=rng.randint(3, 7)),
+            lx = min(max(x - step / 2 + 6, 30), doc.W - 30 - (step - 12))  # keep labels on the slide
+            paragraph(cv, lx, ly + 20, step - 12, doc.fake.sentence(nb_words=rng.randint(3, 7)),
                       face, size * 0.85, th.text, 1.2, align="center")
 
 

@@ -354,7 +354,7 @@ def compact(doc: Doc) -> None:
     """A dense two-column resume with small type and skill tags."""
     rng, cv, L = doc.rng, doc.cv, doc.lang
     m = rng.uniform(28, 40)
-    size = rng.uniform(7, 8.5)
+    size = rng.uniform(7.5, 9)
     col = doc.accent if doc.colour else doc.ink
     name = doc.fake.name()
     cv.text(m, m + 22, name.upper() if rng.random() < 0.5 else name, doc.head.bold, rng.uniform(20, 26), col)
@@ -366,16 +366,23 @@ def compact(doc: Doc) -> None:
     x2 = m + w1 + gap
     y = m + 62
     hstyle = rng.randrange(4)
+    if rng.random() < 0.7:  # a profile across the page
+        y = heading(doc, m, y, doc.W - 2 * m, L["profile"], hstyle, size * 1.3, col)
+        y = paragraph(cv, m, y, doc.W - 2 * m, profile_text(doc, rng.randint(2, 5)), doc.body.regular, size,
+                      doc.ink, 1.3) + size
+    top = y
     y = heading(doc, m, y, w1, L["experience"], hstyle, size * 1.3, col)
-    for e in jobs(doc, rng.randint(3, 6)):
+    for e in jobs(doc, rng.randint(4, 8)):
+        while len(e.bullets) < 2:
+            e.bullets.append(doc.fake.sentence(nb_words=rng.randint(6, 14)).rstrip("."))
         y = entry(doc, m, y, w1, e, size, doc.H - m)
-    y2 = m + 62
+    y2 = top
     y2 = heading(doc, x2, y2, w2, L["skills"], hstyle, size * 1.3, col)
     y2 = skill_tags(doc, x2, y2, w2, rng.sample(SKILLS, rng.randint(6, 14)), size, doc.accent)
     y2 = heading(doc, x2, y2, w2, L["education"], hstyle, size * 1.3, col)
     for e in schools(doc, rng.randint(1, 3)):
         y2 = entry(doc, x2, y2, w2, e, size, doc.H - m)
-    for key in ("certs", "languages", "projects"):
+    for key in ("certs", "languages", "projects", "interests", "awards"):
         if y2 > doc.H - 120:
             break
         y2 = heading(doc, x2, y2, w2, L[key], hstyle, size * 1.3, col)

@@ -58,6 +58,22 @@ def _evaluate(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _tune(ns: argparse.Namespace) -> int:
+    from docclf.tune import TuneConfig, describe_plan, format_top_k, make_plan, run_search
+
+    cfg = config_from_args(TuneConfig, ns)
+    if cfg.dry_run:
+        print(describe_plan(cfg, make_plan(cfg)))
+        return 0
+    result = run_search(cfg)
+    print(format_top_k(result.report, cfg.top_k))
+    print(f"all trials, ranked: {result.output}   MLflow parent run: {result.report['mlflow']['parent_run_id']}")
+    if result.interrupted:
+        print(f"interrupted: run the same command to resume study {result.report['study']}", file=sys.stderr)
+        return 130
+    return 0
+
+
 def _add_train(sub: argparse._SubParsersAction) -> None:
     from docclf.train import TrainConfig
 
@@ -96,8 +112,21 @@ def _add_preview(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_preview)
 
 
+def _add_tune(sub: argparse._SubParsersAction) -> None:
+    from docclf.tune import TuneConfig
+
+    p = sub.add_parser("tune", help="hyperparameter search (grid, random, tpe) over training, tracked in MLflow",
+                       epilog="training options for every trial go after `--`, e.g. "
+                              "`docclf tune --epochs 5 -- --pretrained off --weight-decay 0.01`")
+    p.add_argument("--config", help="YAML file with the same options; the command line wins")
+    add_config_args(p, TuneConfig)
+    p.add_argument("train_args", nargs="*", default=argparse.SUPPRESS, metavar="-- TRAIN_OPTION",
+                   help="training options for every trial (see `docclf train --help`)")
+    p.set_defaults(func=_tune)
+
+
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_generate, _add_preview, _add_train, _add_evaluate]
+    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,46 @@
+"""`create_app`: the Flask app factory. Building the app starts the model load in the background."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from docclf.serve.config import ServeConfig, config_from_env
+from docclf.serve.metrics import Metrics
+from docclf.serve.openapi import openapi_spec
+from docclf.serve.reload import ModelService
+from docclf.serve.routes import AppState, bp, register_error_handlers
+from docclf.serve.validation import Limits
+
+
+def create_app(config: ServeConfig | None = None, start: bool = True) -> Flask:
+    """The web API for `config` (default: DOCCLF_* environment variables). `start=False` defers the
+    model load to `app.extensions["docclf"].service.start()` (tests)."""
+    cfg = config if config is not None else config_from_env()
+    cfg.validate()
+    _log_to_stderr()
+    app = Flask("docclf.serve", static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes  # werkzeug answers 413 past this
+    app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep label, confidence, ... in reading order
+    metrics = Metrics()
+    service = ModelService(cfg, on_swap=metrics.set_model,
+                           on_reload_result=lambda result: metrics.reloads.labels(result).inc())
+    limits = Limits(cfg.max_image_pixels, cfg.max_batch_size, tuple(cfg.image_formats))
+    app.extensions["docclf"] = AppState(cfg, service, metrics, limits, openapi_spec(cfg))
+    app.register_blueprint(bp)
+    register_error_handlers(app)
+    if start:
+        service.start()
+    return app
+
+
+def _log_to_stderr() -> None:
+    """Show docclf's INFO lines (model loaded, reloads) when the host (gunicorn) set up no root handler."""
+    logger = logging.getLogger("docclf")
+    if not logging.getLogger().handlers and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

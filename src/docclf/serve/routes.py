@@ -1,0 +1,217 @@
+"""The endpoints. Handlers are thin: authorize, take the current predictor, validate, predict, answer."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException
+
+from docclf.serve.config import ServeConfig
+from docclf.serve.metrics import Metrics
+from docclf.serve.predictor import Prediction, Predictor
+from docclf.serve.reload import ModelService
+from docclf.serve.validation import ApiError, Limits, batch_uploads, decode_image, single_upload
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+PREDICT_ENDPOINTS = ("/predict", "/predict_batch")
+
+bp = Blueprint("docclf", __name__)
+
+
+@dataclass
+class AppState:
+    """Everything the handlers share, kept in app.extensions['docclf']."""
+
+    cfg: ServeConfig
+    service: ModelService
+    metrics: Metrics
+    limits: Limits
+    openapi: dict[str, Any]
+
+
+def _state() -> AppState:
+    return current_app.extensions["docclf"]
+
+
+# --------------------------------------------------------------------------- bookkeeping
+
+
+@bp.before_app_request
+def _start_clock() -> None:
+    g.t0 = time.perf_counter()
+
+
+@bp.after_app_request
+def _count(resp: Response) -> Response:
+    endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"  # bounded label values
+    m = _state().metrics
+    m.requests.labels(endpoint, request.method, str(resp.status_code)).inc()
+    m.latency.labels(endpoint).observe(time.perf_counter() - g.get("t0", time.perf_counter()))
+    return resp
+
+
+def _elapsed_ms() -> float:
+    return round((time.perf_counter() - g.t0) * 1000, 2)
+
+
+def _authorize(cfg: ServeConfig) -> None:
+    if not cfg.api_token:
+        return
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    # compare_digest: the time taken does not reveal how much of the token was right
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), cfg.api_token.encode()):
+        raise ApiError(401, "unauthorized", "missing or wrong API token: send the header "
+                                            "'Authorization: Bearer <token>'")
+
+
+def _predictor(st: AppState) -> Predictor:
+    predictor = st.service.predictor  # read once: this request keeps this model even if a reload swaps it
+    if predictor is None:
+        reason = f" (last error: {st.service.last_error})" if st.service.last_error else ""
+        raise ApiError(503, "model_not_ready", f"the model is still loading{reason}; retry shortly (see GET /ready)")
+    return predictor
+
+
+def _run(st: AppState, predictor: Predictor, inputs: list[Any]) -> list[Prediction]:
+    t0 = time.perf_counter()
+    preds = predictor.predict_prepared(inputs)
+    st.metrics.inference.labels(predictor.backend).observe(time.perf_counter() - t0)
+    st.metrics.batch_size.observe(len(inputs))
+    st.metrics.images.labels("ok").inc(len(inputs))
+    return preds
+
+
+# --------------------------------------------------------------------------- predictions
+
+
+@bp.post("/predict")
+def predict() -> Any:
+    st = _state()
+    _authorize(st.cfg)
+    predictor = _predictor(st)
+    upload = single_upload(request)
+    try:
+        page = decode_image(upload.data, st.limits, predictor.pcfg.image_size)
+    except ApiError as err:
+        st.metrics.images.labels(err.code).inc()
+        raise
+    pred = _run(st, predictor, [predictor.prepare(page)])[0]
+    return jsonify({**asdict(pred), "model": predictor.info.short(), "latency_ms": _elapsed_ms()})
+
+
+@bp.post("/predict_batch")
+def predict_batch() -> Any:
+    st = _state()
+    _authorize(st.cfg)
+    predictor = _predictor(st)
+    uploads = batch_uploads(request, st.limits)
+    results: list[dict[str, Any]] = [{} for _ in uploads]
+    inputs, ok = [], []
+    for i, up in enumerate(uploads):
+        try:
+            if up.error is not None:
+                raise up.error
+            # letterbox each page as soon as it is decoded: 32 full A4 pages would be ~0.8 GB
+            inputs.append(predictor.prepare(decode_image(up.data, st.limits, predictor.pcfg.image_size)))
+            ok.append(i)
+        except ApiError as err:
+            st.metrics.images.labels(err.code).inc()
+            results[i] = {"index": i, "filename": up.filename, **err.body()}
+    for i, pred in zip(ok, _run(st, predictor, inputs) if inputs else []):
+        results[i] = {"index": i, "filename": uploads[i].filename, **asdict(pred)}
+    return jsonify({"results": results, "count": len(results), "errors": len(results) - len(ok),
+                    "model": predictor.info.short(), "latency_ms": _elapsed_ms()})
+
+
+# --------------------------------------------------------------------------- operations
+
+
+@bp.get("/health")
+def health() -> Any:
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/ready")
+def ready() -> Any:
+    st = _state()
+    predictor = st.service.predictor
+    if predictor is None:
+        return jsonify({"status": "loading", "model_uri": st.cfg.model_uri,
+                        "last_error": st.service.last_error}), 503
+    return jsonify({"status": "ready", "model": predictor.info.short(), "backend": predictor.backend})
+
+
+@bp.get("/model")
+def model() -> Any:
+    st = _state()
+    predictor = _predictor(st)
+    return jsonify({**predictor.describe(), "reload": st.service.status()})
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    body, content_type = _state().metrics.render()
+    return Response(body, headers={"Content-Type": content_type})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(_state().openapi)
+
+
+@bp.get("/")
+def index() -> Response:
+    resp = send_from_directory(STATIC, "index.html")
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+# --------------------------------------------------------------------------- errors as JSON
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error is JSON with a code and a message that says what to do; 401 adds WWW-Authenticate."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError) -> Any:
+        resp = jsonify(err.body())
+        resp.status_code = err.status
+        if err.status == 401:
+            resp.headers["WWW-Authenticate"] = 'Bearer realm="docclf"'
+        if err.status == 503:
+            resp.headers["Retry-After"] = "5"
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        messages = {
+            404: f"no endpoint {request.path}; see GET /openapi.json for the endpoints",
+            405: f"{request.method} is not allowed on {request.path}; allowed: "
+                 f"{', '.join(sorted(exc.valid_methods or [])) if hasattr(exc, 'valid_methods') else '-'}",
+            413: f"the request is larger than the {_state().cfg.max_request_bytes:,}-byte limit: send fewer or "
+                 "smaller images",
+        }
+        body = {"error": exc.name.lower().replace(" ", "_"), "status": status,
+                "message": messages.get(status, exc.description or exc.name)}
+        resp = jsonify(body)
+        resp.status_code = status
+        if status == 405 and getattr(exc, "valid_methods", None):
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        resp = jsonify({"error": "internal_error", "status": 500,
+                        "message": "the server failed on this request; it has been logged"})
+        resp.status_code = 500
+        return resp

@@ -1,0 +1,228 @@
+"""Where the served model comes from: parse the model URI, ask the registry which version a stage or
+alias names now, and build a predictor for it.
+
+This is the serving side's only MLflow code (alongside tracking/registry): `models:/NAME/Production`
+is resolved to a pinned `models:/NAME/<version>` before loading, so the version we report is the
+version we loaded even if the stage moves in between.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import logging
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from docclf.errors import UsageError
+from docclf.modeling import Classifier
+from docclf.preprocess import PreprocessConfig, preprocess
+from docclf.serve.predictor import ModelInfo, OnnxPredictor, Predictor, TorchPredictor
+
+log = logging.getLogger(__name__)
+
+REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<ref>[^/@]+)|@(?P<alias>[^/@]+))/?$")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A parsed model URI. For the registry, `version` is filled in by `resolve`."""
+
+    uri: str
+    kind: str  # onnx | checkpoint | run | registry | logged
+    name: str
+    version: str | None = None
+    stage: str | None = None
+    alias: str | None = None
+
+    @property
+    def follows(self) -> bool:
+        """True when the URI names a moving target (a stage or an alias) worth polling."""
+        return self.kind == "registry" and (self.stage is not None or self.alias is not None)
+
+    @property
+    def pinned_uri(self) -> str:
+        return f"models:/{self.name}/{self.version}" if self.kind == "registry" and self.version else self.uri
+
+
+def parse_model_uri(uri: str) -> ModelRef:
+    """Classify a model URI without touching the network or the disk's contents."""
+    if uri.startswith("models:/"):
+        m = REGISTRY_URI.match(uri)
+        if m is None:
+            raise UsageError(f"cannot read model URI {uri!r}; use models:/NAME/VERSION, models:/NAME/STAGE "
+                             "or models:/NAME@ALIAS")
+        name, ref, alias = m["name"], m["ref"], m["alias"]
+        if alias:
+            return ModelRef(uri, "registry", name, alias=alias)
+        if ref is None:  # MLflow 3: models:/m-<id> is a logged model, not a registered one
+            return ModelRef(uri, "logged", name, version="-")
+        if ref.isdigit():
+            return ModelRef(uri, "registry", name, version=ref)
+        return ModelRef(uri, "registry", name, stage=ref)
+    if uri.startswith("runs:/"):
+        return ModelRef(uri, "run", uri[len("runs:/"):].split("/")[0])
+    path = Path(uri)
+    if path.suffix == ".onnx" or (path.is_dir() and (path / "model.json").is_file()):
+        return ModelRef(uri, "onnx", path.stem)
+    if path.exists():
+        return ModelRef(uri, "checkpoint", path.stem)
+    if re.fullmatch(r"[0-9a-f]{32}", uri):
+        return ModelRef(uri, "run", uri)
+    raise UsageError(f"model {uri!r} not found: give models:/NAME/STAGE, models:/NAME@ALIAS, models:/NAME/VERSION, "
+                     "runs:/ID, a checkpoint file or an exported .onnx file")
+
+
+class RegistryClient:
+    """Answers 'which version does this stage or alias name now?' (registry.py's resolve) for the reloader."""
+
+    def __init__(self, tracking_uri: str | None):
+        from docclf.registry import Registry
+
+        self.registry = Registry(tracking_uri)
+
+    def resolve(self, ref: ModelRef) -> tuple[ModelRef, str | None]:
+        """`ref` pinned to the version it names now, and that version's run id (one-line error if none)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # stages are deprecated in MLflow 3, still honoured
+            found = self.registry.resolve(ref.uri)
+        return replace(ref, version=found["version"]), found.get("run_id")
+
+
+def load_predictor(ref: ModelRef, backend: str = "auto", tracking_uri: str | None = None,
+                   export_dir: str | None = None, threads: int = 0, run_id: str | None = None) -> Predictor:
+    """Build (and warm up) a predictor for `ref`; registry references must be resolved first."""
+    if ref.kind == "onnx":
+        if backend == "torch":
+            raise UsageError(f"{ref.uri} is an ONNX file; serve it with --backend onnx (or auto)")
+        predictor: Predictor = _onnx_from_file(ref, threads)
+    else:
+        predictor = _from_classifier(ref, backend, tracking_uri, export_dir, threads, run_id)
+    predictor.warm_up()
+    predictor.info = replace(predictor.info, loaded_at=ModelInfo.now())
+    return predictor
+
+
+def _from_classifier(ref: ModelRef, backend: str, tracking_uri: str | None, export_dir: str | None,
+                     threads: int, run_id: str | None) -> Predictor:
+    from docclf.evaluate import load_classifier
+
+    if ref.kind == "registry" and not ref.version:
+        raise ValueError("resolve registry references before loading")  # programming error
+    if threads:
+        torch.set_num_threads(threads)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # stage URIs are deprecated in MLflow 3; still served
+        clf = load_classifier(ref.pinned_uri, tracking_uri)
+    run_id = run_id or clf.meta.get("mlflow_run_id") or clf.meta.get("run_id")
+    info = ModelInfo(name=ref.name, version=ref.version or _checkpoint_version(ref, run_id), uri=ref.uri,
+                     resolved_uri=ref.pinned_uri, stage=ref.stage, alias=ref.alias,
+                     architecture=clf.model_name, run_id=run_id)
+    if backend == "torch":
+        return TorchPredictor(clf, info)
+    try:
+        return _export_and_load(clf, info, export_dir, threads)
+    except Exception as exc:
+        if backend == "onnx":
+            raise UsageError(f"cannot export {ref.uri} to ONNX ({type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200] if str(exc) else ''}); use --backend torch") from None
+        log.warning("ONNX export of %s failed (%s); serving it with PyTorch", ref.uri, exc)
+        return TorchPredictor(clf, info)
+
+
+def _checkpoint_version(ref: ModelRef, run_id: str | None) -> str:
+    """A checkpoint has no registry version: name it by its run (or say it has none)."""
+    return f"run-{run_id[:8]}" if run_id else "-"
+
+
+def _export_and_load(clf: Classifier, info: ModelInfo, export_dir: str | None, threads: int) -> OnnxPredictor:
+    """Export with export.py (dynamic batch), then check ONNX Runtime against PyTorch before serving it."""
+    from docclf import export
+
+    root = Path(export_dir) if export_dir else Path(tempfile.mkdtemp(prefix="docclf-serve-"))
+    out = root / re.sub(r"[^A-Za-z0-9._-]+", "_", f"{info.name}-{info.version}")
+    out.mkdir(parents=True, exist_ok=True)
+    onnx_path = out / export.FILES["onnx"]
+    model = copy.deepcopy(clf.model).float().eval().to(memory_format=torch.contiguous_format)
+    source = {"uri": info.uri, "model": info.name, "version": info.version, "run_id": info.run_id,
+              "stage": info.stage}
+    sidecar = export.sidecar_base(clf, source)
+    sidecar["exporter"] = export.export_onnx(model, clf.preprocess.image_size, onnx_path,
+                                             metadata={"docclf": json.dumps(sidecar)})
+    predictor = OnnxPredictor(onnx_path, clf.classes, clf.preprocess, info, threads=threads)
+    sidecar["parity"] = _parity(clf, predictor)
+    (out / export.SIDECAR).write_text(json.dumps(sidecar, indent=2))
+    return predictor
+
+
+def _parity(clf: Classifier, predictor: OnnxPredictor) -> dict[str, Any]:
+    """Logits of ONNX Runtime vs PyTorch on a few pages (blank, noise, stripes): export.py's thresholds."""
+    from docclf import export
+
+    rng = np.random.default_rng(0)
+    size = clf.preprocess.image_size
+    pages = [Image.new("RGB", (size, size), "white"),
+             Image.fromarray(rng.integers(0, 256, (size + 7, size // 2 + 3, 3), dtype=np.uint8)),
+             Image.fromarray(np.kron(rng.integers(0, 2, (16, 12, 1)) * 255, np.ones((5, 5, 3))).astype(np.uint8))]
+    x = preprocess(pages, clf.preprocess)
+    with torch.inference_mode():
+        reference = clf.model(x).float().numpy()
+    logits = predictor.session.run(None, {predictor.input_name: x.contiguous().numpy()})[0]
+    result = export.compare(reference, logits, reference.argmax(1))
+    problem = export.judge("onnx", result)
+    if problem:
+        raise export.ParityError(problem)
+    return result
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The model.json that export.py writes beside its files: classes, preprocessing, source."""
+    candidate = path / "model.json" if path.is_dir() else path.parent / "model.json"
+    if not candidate.is_file():
+        raise UsageError(f"{path} has no model.json beside it (classes and preprocessing); export the model "
+                         "with `docclf export` and serve the folder or its model.onnx")
+    try:
+        sidecar = json.loads(candidate.read_text())
+        sidecar["classes"], sidecar["preprocess"]  # noqa: B018 - the keys a server cannot do without
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UsageError(f"{candidate} is not a docclf export sidecar ({type(exc).__name__}: {exc})") from None
+    return sidecar
+
+
+def _sidecar_preprocess(sidecar: dict[str, Any]) -> PreprocessConfig:
+    names = {f.name for f in dataclasses.fields(PreprocessConfig)}
+    return PreprocessConfig.from_dict({k: v for k, v in sidecar["preprocess"].items() if k in names})
+
+
+def _onnx_file(path: Path, sidecar: dict[str, Any]) -> Path:
+    """An export folder serves its recommended ONNX file (INT8 when it was kept, else float)."""
+    if not path.is_dir():
+        return path
+    files = sidecar.get("files") or {"onnx": "model.onnx"}
+    name = files.get(sidecar.get("recommended")) if sidecar.get("recommended") in ("onnx", "int8") else None
+    name = name or files.get("onnx") or files.get("int8")
+    if not name or not (path / name).is_file():
+        raise UsageError(f"{path} holds no ONNX file (model.onnx); export one with `docclf export --format onnx`")
+    return path / name
+
+
+def _onnx_from_file(ref: ModelRef, threads: int) -> OnnxPredictor:
+    path = Path(ref.uri)
+    if not path.exists():
+        raise UsageError(f"ONNX file {path} not found")
+    sidecar = read_sidecar(path)
+    onnx_path = _onnx_file(path, sidecar)
+    source = sidecar.get("source") or {}
+    info = ModelInfo(name=str(source.get("model") or ref.name), version=str(source.get("version") or "-"),
+                     uri=ref.uri, resolved_uri=str(onnx_path), stage=source.get("stage"),
+                     architecture=str(sidecar.get("model_name", "")), run_id=source.get("run_id"))
+    return OnnxPredictor(onnx_path, sidecar["classes"], _sidecar_preprocess(sidecar), info, threads=threads)

@@ -125,8 +125,104 @@ def _add_tune(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_tune)
 
 
+REGISTRY_ACTIONS = {  # action: the options it needs
+    "register-model": ("run_id",), "transition-stage": ("version", "stage"), "promote": ("version",),
+    "validate": ("version", "data_dir"), "list-versions": (), "history": (), "set-alias": ("alias", "version"),
+    "delete-alias": ("alias",), "list-experiments": (), "list-runs": (), "best-run": (), "compare-runs": ("run_ids",)}
+
+
+def _registry(ns: argparse.Namespace) -> int:
+    import json
+
+    from docclf import registry as r
+
+    missing = ["--" + o.replace("_", "-") for o in REGISTRY_ACTIONS[ns.action] if getattr(ns, o) is None]
+    if missing:
+        raise UsageError(f"--action {ns.action} needs {' and '.join(missing)}")
+    reg, name = r.Registry(ns.tracking_uri), ns.model_name
+    actions = {
+        "register-model": (lambda: reg.register(ns.run_id, name), r.format_version),
+        "transition-stage": (lambda: reg.transition(name, ns.version, ns.stage), r.format_version),
+        "promote": (lambda: reg.promote(name, ns.version, ns.stage or "Production", ns.tolerance, ns.force),
+                    r.format_version),
+        "validate": (lambda: reg.validate(name, ns.version, ns.data_dir, ns.batch_size, ns.latency_runs,
+                                          ns.cache_dir), r.format_validation),
+        "list-versions": (lambda: reg.list_versions(name), r.format_versions),
+        "history": (lambda: reg.history(name), r.format_history),
+        "set-alias": (lambda: reg.set_alias(name, ns.alias, ns.version), r.format_version),
+        "delete-alias": (lambda: reg.delete_alias(name, ns.alias), lambda d: f"deleted alias {d['deleted_alias']}"),
+        "list-experiments": (reg.list_experiments, r.format_experiments),
+        "list-runs": (lambda: reg.list_runs(ns.experiment, ns.order_by, ns.max_results), r.format_runs),
+        "best-run": (lambda: reg.best_run(ns.experiment, ns.metric), r.format_runs),
+        "compare-runs": (lambda: reg.compare_runs(ns.run_ids), r.format_comparison),
+    }
+    call, fmt = actions[ns.action]
+    try:
+        data = call()
+    except r.PromotionRefused as exc:
+        print(f"docclf: refused: {exc}", file=sys.stderr)
+        return 1
+    if ns.action == "best-run":
+        best, data = data, {**data, "registered": reg.register(data["run_id"], name) if ns.register else None}
+        fmt = lambda d: r.format_runs([best]) + (f"\n{r.format_version(d['registered'])}" if d["registered"] else "")
+    print(json.dumps(data, indent=2, default=str) if ns.json else fmt(data))
+    return 0
+
+
+def _add_registry(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("registry", help="model registry: register, stages and aliases, validate, promote, runs")
+    p.add_argument("--action", required=True, choices=tuple(REGISTRY_ACTIONS))
+    p.add_argument("--model-name", default="doc_classifier", help="registered model (default: doc_classifier)")
+    p.add_argument("--run-id", help="run to register (register-model)")
+    p.add_argument("--run-ids", nargs="+", help="runs to compare side by side (compare-runs)")
+    p.add_argument("--version", help="model version number")
+    p.add_argument("--stage", help="None, Staging, Production or Archived (promote: default Production)")
+    p.add_argument("--alias", help="alias name (set-alias, delete-alias); staging/production move the stage too")
+    p.add_argument("--experiment", default="docclf", help="experiment name (list-runs, best-run; default: docclf)")
+    p.add_argument("--metric", default="val_accuracy", help="metric for best-run (losses: lowest wins)")
+    p.add_argument("--order-by", help="metric to sort list-runs by (best first)")
+    p.add_argument("--max-results", type=int, default=50, help="runs listed at most (default: 50)")
+    p.add_argument("--register", action="store_true", help="best-run: also register the best run")
+    p.add_argument("--data-dir", help="held-out split to validate on (class sub-folders) or a dataset")
+    p.add_argument("--tolerance", type=float, default=0.5,
+                   help="promote: accuracy points a version may lose against Production (default: 0.5)")
+    p.add_argument("--force", action="store_true", help="promote even when the gate refuses")
+    p.add_argument("--batch-size", type=int, default=64, help="validate: evaluation batch size")
+    p.add_argument("--latency-runs", type=int, default=30, help="validate: timed batch-1 calls (default: 30)")
+    p.add_argument("--cache-dir", default=None, help="resized-page cache folder")
+    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI "
+                                                        "or sqlite:///mlflow.db)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts instead of tables")
+    p.set_defaults(func=_registry)
+
+
+def _export(ns: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from docclf.export import ExportConfig, ParityError, format_parity, run_export
+
+    cfg = config_from_args(ExportConfig, ns)
+    try:
+        sidecar = run_export(cfg)
+    except ParityError as exc:
+        print(f"docclf: export failed its parity check: {exc}", file=sys.stderr)
+        return 1
+    print(format_parity(sidecar))
+    print(f"wrote {Path(cfg.output_dir) / 'model.json'}")
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    from docclf.export import ExportConfig
+
+    p = sub.add_parser("export", help="export to ONNX, TorchScript and INT8, each checked against PyTorch")
+    p.add_argument("--config", help="YAML file with the same options; the command line wins")
+    add_config_args(p, ExportConfig)
+    p.set_defaults(func=_export)
+
+
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune]
+    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune, _add_registry, _add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -73,6 +73,12 @@ def test_rerun_gives_byte_identical_files_including_dataset_json(tmp_path):
     assert read_files(tmp_path / "d") == first
 
 
+def test_class_list_is_normalised(tmp_path):
+    summary = generate_dataset(small_cfg(tmp_path / "d", num_per_class=1, classes=["resume", "invoice", "resume"]),
+                               progress=False)
+    assert summary["classes"] == ["invoice", "resume"] and summary["total"] == 2
+
+
 def test_another_seed_gives_other_pages(dataset, tmp_path):
     out, _ = dataset
     other = tmp_path / "other"

@@ -6,7 +6,7 @@ import io
 import random
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw
 
 RGB = tuple[int, int, int]
 
@@ -22,15 +22,16 @@ def scan(img: Image.Image, rng: random.Random) -> Image.Image:
     if rng.random() < 0.04:
         img = punch_holes(img, rng)
     bed = scanner_bed(rng)
-    if rng.random() < 0.3:
-        img = perspective(img, g, rng.uniform(0.003, 0.02), bed)
+    skew = rng.uniform(0.003, 0.02) if rng.random() < 0.3 else 0.0
+    angle = 0.0
     if rng.random() < 0.75:
         angle = rng.uniform(-3, 3) if rng.random() < 0.7 else rng.uniform(-0.8, 0.8)
-        img = img.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=bed)
+    if skew or angle:
+        img = geometry(img, g, angle, skew, bed)
     if rng.random() < 0.35:
         img = edge_shadow(img, rng)
     if rng.random() < 0.5:
-        img = img.filter(ImageFilter.GaussianBlur(max(0.3, rng.uniform(0.2, 1.2) * long / 1500)))
+        img = blur(img, rng.uniform(0.2, 1.2) * long / 1500)
     if rng.random() < 0.6:
         img = noise(img, g, rng.uniform(2, 12))
     if rng.random() < 0.25:
@@ -66,13 +67,29 @@ def uneven_light(img: Image.Image, g: np.random.Generator, strength: float) -> I
     return ImageChops.multiply(img, field.convert("RGB"))
 
 
-def perspective(img: Image.Image, g: np.random.Generator, amount: float, fill: RGB) -> Image.Image:
-    """Move each corner by up to `amount` of the size: a page not lying flat on the glass."""
+def geometry(img: Image.Image, g: np.random.Generator, angle: float, skew: float, fill: RGB) -> Image.Image:
+    """Rotate by `angle` degrees and move each corner by up to `skew` of the size, in one resampling.
+
+    One bilinear perspective warp costs about a quarter of a bicubic rotate plus a bicubic warp on A4 at 300 dpi.
+    """
     w, h = img.size
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
-    dst = src + g.uniform(-amount, amount, (4, 2)) * [w, h]
+    a = np.radians(angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    centre = np.array([w / 2, h / 2])
+    dst = (src - centre) @ rot.T + centre
+    if skew:
+        dst = dst + g.uniform(-skew, skew, (4, 2)) * [w, h]
     coeffs = _perspective_coeffs(dst, src)
-    return img.transform(img.size, Image.PERSPECTIVE, coeffs, Image.BICUBIC, fillcolor=fill)
+    return img.transform(img.size, Image.PERSPECTIVE, coeffs, Image.BILINEAR, fillcolor=fill)
+
+
+def blur(img: Image.Image, radius: float) -> Image.Image:
+    """Optical blur: shrink and enlarge again (bilinear), several times cheaper than a Gaussian on large pages."""
+    w, h = img.size
+    f = 1.0 + max(0.3, radius)
+    small = img.resize((max(1, round(w / f)), max(1, round(h / f))), Image.BILINEAR)
+    return small.resize((w, h), Image.BILINEAR)
 
 
 def _perspective_coeffs(dst: np.ndarray, src: np.ndarray) -> tuple[float, ...]:
@@ -108,7 +125,7 @@ def edge_shadow(img: Image.Image, rng: random.Random) -> Image.Image:
 def noise(img: Image.Image, g: np.random.Generator, sigma: float) -> Image.Image:
     """Gaussian sensor noise on brightness (the same on all channels, as a scanner's mostly is)."""
     arr = np.asarray(img, np.int16)
-    n = g.normal(0.0, sigma, arr.shape[:2]).astype(np.int16)
+    n = (g.standard_normal(arr.shape[:2], dtype=np.float32) * sigma).astype(np.int16)
     return Image.fromarray(np.clip(arr + n[..., None], 0, 255).astype(np.uint8), "RGB")
 
 

@@ -195,7 +195,3 @@ def _justify(cv: Canvas, x: float, base: float, width: float, line: str, face: F
     for w, ww in zip(words, widths):
         cv.text(x, base, w, face, size, fill)
         x += ww + gap
-
-
-def text_height(cv: Canvas, text: str, face: Face, size: float, width: float, leading: float = 1.25) -> float:
-    return len(wrap(cv, text, face, size, width)) * size * leading

@@ -27,6 +27,7 @@ ALIASES = {"cmr10": ("Computer Modern", "Regular"), "cmb10": ("Computer Modern",
            "cmtt10": ("Computer Modern Mono", "Regular")}
 REQUIRED = frozenset(string.ascii_letters + string.digits + ".,:;-()/")
 MATH = frozenset("∑∫∂αβγθλμσπ≤≥±×·∈∞√")
+CM_SAFE = frozenset(string.ascii_letters + string.digits + " .,:;-()/!?'&%+=*@#$[]")
 MEASURE_PX = 100  # text is measured at this size and scaled, so layout does not depend on resolution
 
 
@@ -120,6 +121,10 @@ def _load_face(path: Path) -> Face | None:
     if any(w in (family + path.stem).lower().replace(" ", "") for w in NOT_TEXT):
         return None
     cov = _coverage(path)
+    if family.startswith("Computer Modern"):
+        # The BaKoMa cmaps put ligatures and TeX symbols at some codepoints ('…' draws 'ffl', '£' a Theta,
+        # '<' an inverted '!'): trust only letters, digits and plain punctuation; the rest gets fallbacks.
+        cov &= CM_SAFE
     if not REQUIRED <= cov:
         return None
     return Face(str(path), family, style, _kind(family), cov)

@@ -83,9 +83,6 @@ class Doc:
         """Mix colour `c` with white; amount 0 keeps it, 1 gives white."""
         return tuple(round(v + (255 - v) * amount) for v in c)  # type: ignore[return-value]
 
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
 
 def random_colour(rng: random.Random, sat: tuple[float, float] = (0.45, 0.85),
                   val: tuple[float, float] = (0.35, 0.75)) -> RGB:

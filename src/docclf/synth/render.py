@@ -303,12 +303,22 @@ def chart(doc: Doc, x: float, y: float, w: float, h: float, face: Face, size: fl
 
 
 def logo(doc: Doc, x: float, y: float, size: float, name: str, face: Face, colour: RGB | None = None,
-         text: bool = True) -> float:
-    """A company mark (shape + initials) and optionally its name; returns the width drawn."""
+         text: bool = True, right: bool = False) -> float:
+    """A company mark (shape + initials) and optionally its name; returns the width drawn.
+
+    With `right`, x is the right edge of the whole logo.
+    """
     cv, rng = doc.cv, doc.rng
     c = colour or doc.accent
     s = size
     shape = rng.randrange(8)
+    initials_p = rng.random()
+    fs = s * rng.uniform(0.45, 0.75)
+    label = name.upper() if rng.random() < 0.3 else name
+    label_ink = c if rng.random() < 0.5 else doc.ink
+    width = s * 1.25 + cv.width(label, face, fs) if text else s
+    if right:
+        x -= width
     if shape == 0:
         cv.ellipse(x, y, x + s, y + s, fill=c)
     elif shape == 1:
@@ -329,16 +339,13 @@ def logo(doc: Doc, x: float, y: float, size: float, name: str, face: Face, colou
         cv.ellipse(x + s * 0.3, y + s * 0.15, x + s, y + s * 0.85, fill=doc.tint(c, 0.45))
     else:
         cv.polygon([(x, y + s / 2), (x + s / 2, y), (x + s, y + s / 2), (x + s / 2, y + s)], fill=c)
-    if shape in (0, 1, 3) and rng.random() < 0.7:
+    if shape in (0, 1, 3) and initials_p < 0.7:
         initials = "".join(w[0] for w in name.split()[:2] if w[:1].isalpha()).upper() or "A"
-        fs = s * (0.5 if len(initials) == 1 else 0.38)
-        cv.text_center(x + s / 2, y + s / 2 + fs * 0.36, initials, face, fs, (255, 255, 255))
-    if not text:
-        return s
-    fs = s * rng.uniform(0.45, 0.75)
-    label = name.upper() if rng.random() < 0.3 else name
-    w = cv.text(x + s * 1.25, y + s / 2 + fs * 0.36, label, face, fs, c if rng.random() < 0.5 else doc.ink)
-    return s * 1.25 + w
+        ifs = s * (0.5 if len(initials) == 1 else 0.38)
+        cv.text_center(x + s / 2, y + s / 2 + ifs * 0.36, initials, face, ifs, (255, 255, 255))
+    if text:
+        cv.text(x + s * 1.25, y + s / 2 + fs * 0.36, label, face, fs, label_ink)
+    return width
 
 
 def signature(doc: Doc, x: float, y: float, w: float, h: float) -> None:
@@ -514,10 +521,11 @@ def bullet(doc: Doc, x: float, base: float, size: float, kind: str, colour: RGB,
 GREEK = "αβγδεθλμνπρστφψωΣΩΔΓ"
 
 
-def equation(doc: Doc, x: float, base: float, face: Face, italic: Face, size: float) -> float:
+def equation(doc: Doc, x: float, base: float, face: Face, size: float, width: float | None = None) -> float:
     """Draw a random display equation with its baseline at `base`; returns its width.
 
     Built from atoms: variables with sub/superscripts, big operators with limits, fractions.
+    With `width`, x is the left of a box of that width and the equation is centred in it.
     """
     rng = doc.rng
     lhs = rng.choice(["L(θ)", "f(x)", "E", "p(y|x)", "J", "u(t)", "Z", "R", "∂u/∂t", "h", "F(ω)", "σ²"])
@@ -528,7 +536,9 @@ def equation(doc: Doc, x: float, base: float, face: Face, italic: Face, size: fl
         if i:
             atoms.append(("t", ops[i - 1]))
         atoms += t
-    return _draw_atoms(doc, x, base, atoms, face, italic, size, draw=True)
+    if width is not None:
+        x += max(0.0, (width - _draw_atoms(doc, x, base, atoms, face, size, draw=False)) / 2)
+    return _draw_atoms(doc, x, base, atoms, face, size)
 
 
 def _var(doc: Doc) -> str:
@@ -553,33 +563,40 @@ def _term(doc: Doc) -> list[tuple]:
     return [("t", f"‖{v} − {_var(doc)}‖"), ("sub", "2"), ("sup", "2")]
 
 
-def _draw_atoms(doc: Doc, x: float, base: float, atoms: list[tuple], face: Face, italic: Face,
-                size: float, draw: bool) -> float:
+def _draw_atoms(doc: Doc, x: float, base: float, atoms: list[tuple], face: Face, size: float,
+                draw: bool = True) -> float:
+    """Lay out (and with `draw`, draw) equation atoms from x; returns their width."""
     cv = doc.cv
     ink = doc.ink
     x0 = x
+
+    def put(px: float, py: float, text: str, s: float, centre: bool = False) -> float:
+        w = cv.width(text, face, s)
+        if draw:
+            cv.text(px - (w / 2 if centre else 0), py, text, face, s, ink)
+        return w
+
     for atom in atoms:
         kind = atom[0]
         if kind == "t":
-            x += cv.text(x, base, atom[1], face, size, ink) if draw else cv.width(atom[1], face, size)
+            x += put(x, base, atom[1], size)
         elif kind in ("sub", "sup"):
             dy = size * 0.3 if kind == "sub" else -size * 0.45
-            x += cv.text(x, base + dy, atom[1], face, size * 0.65, ink) + size * 0.05
+            x += put(x, base + dy, atom[1], size * 0.65) + size * 0.05
         elif kind == "big":
             sym, lo, hi = atom[1], atom[2], atom[3]
-            big = size * 1.6
-            w = cv.width(sym, face, big)
-            cv.text(x, base + size * 0.3, sym, face, big, ink)
+            w = put(x, base + size * 0.3, sym, size * 1.6)
             if lo:
-                cv.text_center(x + w / 2, base + size * 1.0, lo, face, size * 0.6, ink)
+                put(x + w / 2, base + size * 1.0, lo, size * 0.6, centre=True)
             if hi:
-                cv.text_center(x + w / 2, base - size * 1.25, hi, face, size * 0.6, ink)
+                put(x + w / 2, base - size * 1.25, hi, size * 0.6, centre=True)
             x += w + size * 0.2
         elif kind == "frac":
             num, den = atom[1], atom[2]
             w = max(cv.width(num, face, size), cv.width(den, face, size)) + size * 0.3
-            cv.text_center(x + w / 2, base - size * 0.55, num, face, size, ink)
-            cv.hline(x, x + w, base - size * 0.3, ink, size * 0.05)
-            cv.text_center(x + w / 2, base + size * 0.75, den, face, size, ink)
+            put(x + w / 2, base - size * 0.55, num, size, centre=True)
+            if draw:
+                cv.hline(x, x + w, base - size * 0.3, ink, size * 0.05)
+            put(x + w / 2, base + size * 0.75, den, size, centre=True)
             x += w + size * 0.15
     return x - x0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docclf.synth.canvas import RGB, paragraph
+from docclf.synth.canvas import RGB
 from docclf.synth.fonts import Face
 from docclf.synth.page import Doc
 from docclf.synth.render import logo
@@ -154,8 +154,7 @@ def letterhead(doc: Doc, co: Company, x0: float, x1: float, y: float, face: Face
         doc.cv.hline(x0, x1, y + 40, doc.accent, rng.uniform(0.5, 2))
         return y + 52
     if style == 2:  # logo right
-        w = logo(doc, 0, -1000, s, co.name, bold)  # measure only (drawn off-page)
-        logo(doc, x1 - w, y, s, co.name, bold)
+        logo(doc, x1, y, s, co.name, bold, right=True)
         return y + s + 14
     if style == 3:  # coloured band across the top
         doc.cv.rect(0, 0, doc.W, y + s, fill=doc.accent)
@@ -173,9 +172,3 @@ def fold_marks(doc: Doc) -> None:
     """DIN 5008 fold and punch marks on the left edge (German business paper)."""
     for yy, w in ((doc.H * 105 / 297, 10), (doc.H * 210 / 297, 10), (doc.H / 2, 14)):
         doc.cv.hline(8, 8 + w, yy, doc.grey(100, 160), 0.4)
-
-
-def short_text(doc: Doc, x: float, y: float, w: float, face: Face, size: float, sentences: int = 2,
-               bottom: float | None = None) -> float:
-    text = " ".join(doc.fake.sentence(nb_words=doc.rng.randint(8, 16)) for _ in range(sentences))
-    return paragraph(doc.cv, x, y, w, text, face, size, doc.ink, 1.3, bottom=bottom)

@@ -313,8 +313,7 @@ def din(doc: Doc) -> None:
     left, right = rng.uniform(56, 72), doc.W - rng.uniform(40, 60)
     size = rng.uniform(8, 10)
     if rng.random() < 0.7:
-        w = logo(doc, 0, -1000, 30, inv.co.name, hb)
-        logo(doc, right - w, 34, 30, inv.co.name, hb)
+        logo(doc, right, 34, 30, inv.co.name, hb, right=True)
     else:
         cv.text(left, 60, inv.co.name, hb, 15, doc.accent)
     if rng.random() < 0.6:

@@ -153,8 +153,7 @@ def din5008(doc: Doc) -> None:
     left, right = 70.9, doc.W - 56.7
     size = rng.uniform(9.5, 11)
     if rng.random() < 0.5:
-        w = logo(doc, 0, -1000, 30, co.name, doc.head.bold)
-        logo(doc, right - w, 40, 30, co.name, doc.head.bold)
+        logo(doc, right, 40, 30, co.name, doc.head.bold, right=True)
     else:
         letterhead(doc, co, left, right, 36, reg, doc.head.bold)
     fold_marks(doc)

@@ -160,10 +160,7 @@ class Flow:
         h = self.size * 3.6
 
         def draw(x, y, w):
-            face = doc.math_face()
-            width = equation(doc, 0, -1000, face, face, self.size)  # measure off-page
-            width = min(width, w * 0.85)
-            equation(doc, x + (w - width) / 2, y + h * 0.55, face, face, self.size)
+            equation(doc, x, y + h * 0.55, doc.math_face(), self.size, width=w * 0.9)
             doc.cv.text_right(x + w, y + h * 0.55, f"({n})", self.face, self.size, doc.ink)
 
         self.block(h, draw)

@@ -221,8 +221,27 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_export)
 
 
+def _serve(ns: argparse.Namespace) -> int:
+    from docclf.serve.config import config_from_args as serve_config
+    from docclf.serve.server import serve
+
+    serve(serve_config(ns))
+    return 0
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    from docclf.serve.config import ENV_PREFIX, ServeConfig
+
+    p = sub.add_parser("serve", help="serve a model over HTTP: /predict, /predict_batch, /health, /metrics, ...",
+                       epilog=f"Every option can also be set as an environment variable: {ENV_PREFIX}MODEL_URI, "
+                              f"{ENV_PREFIX}API_TOKEN, {ENV_PREFIX}PORT, ... (the flag in capitals, - as _).")
+    p.add_argument("--config", help="YAML file with the same options; environment variables and flags win")
+    add_config_args(p, ServeConfig)
+    p.set_defaults(func=_serve)
+
+
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune, _add_registry, _add_export]
+    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune, _add_registry, _add_export, _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

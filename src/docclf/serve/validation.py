@@ -13,6 +13,7 @@ import binascii
 import io
 import json
 import logging
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -234,9 +235,12 @@ def decode_image(data: bytes, limits: Limits, image_size: int) -> Image.Image:
 
 def _header_size(data: bytes, fmt: str) -> tuple[int, int]:
     """Width and height from the header alone: no pixel data is decoded here."""
+    declared = _declared_size(data, fmt)
+    if declared is not None and (0 in declared or declared[0] * declared[1] > 2**31):
+        return declared  # Pillow refuses these itself, with a message about its own limits
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit decides
+            warnings.simplefilter("ignore")  # our own limit decides; truncated-file warnings become errors below
             with Image.open(io.BytesIO(data), formats=[fmt]) as img:
                 return img.size
     except Image.DecompressionBombError as exc:
@@ -244,6 +248,15 @@ def _header_size(data: bytes, fmt: str) -> tuple[int, int]:
     except Exception as exc:  # UnidentifiedImageError, SyntaxError, struct.error, ...: a broken header
         raise ApiError(400, "corrupt_image", f"the {fmt} header cannot be read ({type(exc).__name__}); the file "
                                              "is corrupt or truncated: upload the complete file") from None
+
+
+def _declared_size(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """The size a PNG or GIF header declares, read by hand (Pillow rejects 0 px without saying so)."""
+    if fmt == "PNG" and len(data) >= 24 and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    if fmt == "GIF" and len(data) >= 10:
+        return struct.unpack("<HH", data[6:10])
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -307,7 +307,7 @@ def augment_batch(images: torch.Tensor, aug: AugmentConfig, pcfg: PreprocessConf
     dev = x.device
     if aug.crop_scale[0] < 1.0:
         boxes = _random_crop_boxes(b, s, aug, g).to(dev)
-        x = roi_align(x, boxes, output_size=(s, s), spatial_scale=1.0, sampling_ratio=2, aligned=True)
+        x = roi_align(x, boxes, output_size=(s, s), spatial_scale=1.0, sampling_ratio=1, aligned=True)
     if aug.hflip_prob > 0:
         flip = (torch.rand(b, generator=g) < aug.hflip_prob).to(dev)
         x = torch.where(flip.view(b, 1, 1, 1), x.flip(3), x)

@@ -176,10 +176,10 @@ class Registry:
             self.client.transition_model_version_stage(name, mv.version, stage,
                                                        archive_existing_versions=stage in STAGE_ALIASES)
         self.sync_aliases(name)
+        replaced = str(previous.version) if previous else None
         self._record(name, {"version": str(mv.version), "from_stage": mv.current_stage, "to_stage": stage,
-                            "replaced_version": previous.version if previous else None, "note": note})
-        return {**self.describe_version(self.version(name, mv.version)), "changed": True,
-                "replaced": previous.version if previous else None}
+                            "replaced_version": replaced, "note": note})
+        return {**self.describe_version(self.version(name, mv.version)), "changed": True, "replaced": replaced}
 
     def sync_aliases(self, name: str) -> None:
         """Point `staging` / `production` at the version in that stage, or drop the alias if none is."""

@@ -187,7 +187,8 @@ def generate_dataset(cfg: GenerateConfig, progress: bool = True) -> dict:
         "total": len(rows),
         "seed": cfg.seed,
         "format": cfg.format,
-        "options": dataclasses.asdict(cfg),
+        # workers and overwrite change how, not what: leaving them out keeps this file identical
+        "options": {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ("workers", "overwrite")},
         "layouts": {cls: family_names(cls) for cls in cfg.classes},
         "layout_counts": _layout_counts(rows, cfg.classes),
         "fonts_available": len(fonts),

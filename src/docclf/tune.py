@@ -524,9 +524,9 @@ class ParentRun:
 
         self.uri = tracking.resolve_tracking_uri(cfg.tracking_uri)
         tracking.connect(self.uri)
-        self.client = MlflowClient(self.uri)
         self.metric = cfg.metric
-        with lock:
+        with lock:  # the first client creates a fresh database's tables: two at once collide
+            self.client = MlflowClient(self.uri)
             exp = self.client.get_experiment_by_name(cfg.mlflow_experiment)
             self.experiment_id = exp.experiment_id if exp else self.client.create_experiment(cfg.mlflow_experiment)
             run_id = study.user_attrs.get("mlflow_parent_run_id")
@@ -924,10 +924,12 @@ class Search:
             state, error = TrialState.FAIL, f"timed out after {self.cfg.trial_timeout:g} s\n{tail}"
         elif returncode != 0:
             state, error = TrialState.FAIL, f"exit code {returncode}\n{tail}"
+        elif watch.pruned_at is not None:
+            state = TrialState.PRUNED  # even when its values were NaN: that is why it was pruned
         elif value is None:
             state, error = TrialState.FAIL, f"no finite {metric} in any epoch\n{tail}"
         else:
-            state = TrialState.PRUNED if watch.pruned_at is not None else TrialState.COMPLETE
+            state = TrialState.COMPLETE
         tags: dict[str, Any] = {}
         if watch.pruned_at is not None:
             tags["optuna.pruned_at_epoch"] = watch.pruned_at

@@ -32,7 +32,7 @@ import torch
 
 from docclf.config import opt
 from docclf.errors import UsageError
-from docclf.modeling import Classifier
+from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file
 from docclf.timing import measure_speed
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def load_source(cfg: ExportConfig) -> tuple[Classifier, dict[str, Any]]:
         clf = load_classifier(cfg.run_id, cfg.tracking_uri)
         run_id = cfg.run_id.removeprefix("runs:/").split("/")[0]
         return clf, {"uri": f"runs:/{run_id}", "run_id": run_id, "model": None, "version": None}
-    clf = load_classifier(cfg.checkpoint)
+    clf = classifier_from_checkpoint(load_checkpoint_file(cfg.checkpoint), cfg.checkpoint)
     return clf, {"uri": str(Path(cfg.checkpoint).resolve()), "run_id": clf.meta.get("mlflow_run_id"),
                  "model": None, "version": None}
 

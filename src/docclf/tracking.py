@@ -25,6 +25,19 @@ MODEL_ARTIFACT = "pytorch_model"
 CHECKPOINT_ARTIFACT = "model_final.pth"
 
 
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    import requests
+    from mlflow.exceptions import MlflowException
+
+    return (requests.RequestException, MlflowException, ConnectionError, TimeoutError)
+
+
+def __getattr__(name: str):  # module attribute, computed on first use
+    if name == "TRANSPORT_ERRORS":
+        return _transport_errors()
+    raise AttributeError(name)
+
+
 def resolve_tracking_uri(cli_value: str | None) -> str:
     """--tracking-uri, else MLFLOW_TRACKING_URI, else sqlite:///mlflow.db in the working directory."""
     return cli_value or os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI

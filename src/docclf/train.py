@@ -455,7 +455,13 @@ def train(cfg: TrainConfig) -> TrainResult:
     try:
         result = _fit(trainer)
         if main:
-            result = _finish(trainer, result)
+            try:
+                result = _finish(trainer, result)
+            except tracking.TRANSPORT_ERRORS as exc:
+                raise UsageError(
+                    f"training finished, but the tracking server failed while receiving the final artifacts "
+                    f"({type(exc).__name__}); the checkpoints are safe in {trainer.out_dir}: when the server is "
+                    f"back, run the same command with --resume {trainer.out_dir / 'last.pth'} to log them") from None
         status = "FINISHED"
         return result
     except Interrupted as exc:

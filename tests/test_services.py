@@ -1,0 +1,104 @@
+"""Team mode, for real: MLflow server on PostgreSQL with artifacts in S3, started by the tests."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from services import MlflowServer, postgres_cluster, s3_objects, s3_server
+from conftest import make_tiny_dataset
+
+pytestmark = pytest.mark.services
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """(PostgreSQL URL, S3 endpoint, running MlflowServer, tiny dataset) shared by the module."""
+    with postgres_cluster() as pg, s3_server() as s3:
+        server = MlflowServer(pg, s3).start()
+        data = make_tiny_dataset(tmp_path_factory.mktemp("svc") / "data")
+        try:
+            yield pg, s3, server, data
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def server_env(stack, monkeypatch):
+    pg, s3, server, data = stack
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", server.url)
+    return stack
+
+
+def _pg_rows(pg_url: str, sql: str) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _train_cmd(data: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(REPO / "train.py"), "--data-dir", str(data), "--model", "mobilenetv3_small",
+            "--image-size", "32", "--batch-size", "8", "--pretrained", "off", "--no-progress", "--threads", "2",
+            *extra]
+
+
+def test_training_run_lands_in_postgres_and_s3(server_env):
+    pg, s3, server, data = server_env
+    proc = subprocess.run(_train_cmd(data, "--epochs", "2", "--mlflow-experiment", "team",
+                                     "--output-dir", "out"), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run_id = torch.load("out/last.pth", weights_only=True)["mlflow_run_id"]
+    rows = _pg_rows(pg, f"SELECT status FROM runs WHERE run_uuid = '{run_id}'")
+    assert rows == [("FINISHED",)]
+    steps = _pg_rows(pg, f"SELECT step FROM metrics WHERE run_uuid = '{run_id}' AND key = 'val_f1' ORDER BY step")
+    assert [s for (s,) in steps] == [1, 2]
+    keys = s3_objects(s3)
+    assert any(k.endswith(f"{run_id}/artifacts/model_final.pth") for k in keys), keys
+    assert any(k.endswith("MLmodel") for k in keys), "the logged pytorch_model is stored in the bucket"
+    assert not Path("mlruns").exists() and not Path("mlartifacts").exists()  # nothing fell back to disk
+
+
+def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_path):
+    """Stop the server after epoch 1; training goes on, buffers metrics, and sends them when it is back."""
+    pg, s3, server, data = server_env
+    metrics_file = tmp_path / "metrics.jsonl"
+    proc = subprocess.Popen(_train_cmd(data, "--epochs", "6", "--mlflow-experiment", "outage",
+                                       "--output-dir", "out", "--metrics-file", str(metrics_file)),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def epochs_done() -> int:
+        return metrics_file.read_text().count("\n") if metrics_file.exists() else 0
+
+    def wait_for(n: int) -> None:
+        deadline = time.time() + 180
+        while epochs_done() < n:
+            assert proc.poll() is None and time.time() < deadline, proc.communicate()[0][-3000:]
+            time.sleep(0.05)
+
+    # SIGSTOP/SIGCONT hold training still while the server stops and starts, so that the outage
+    # covers exactly epochs 2 and 3 however fast this machine trains
+    wait_for(1)
+    proc.send_signal(signal.SIGSTOP)
+    server.stop()
+    proc.send_signal(signal.SIGCONT)
+    wait_for(3)
+    proc.send_signal(signal.SIGSTOP)
+    server.start()
+    proc.send_signal(signal.SIGCONT)
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out[-3000:]
+    assert "buffered" in out and "Traceback" not in out
+    run_id = torch.load("out/last.pth", weights_only=True)["mlflow_run_id"]
+    steps = _pg_rows(pg, f"SELECT step FROM metrics WHERE run_uuid = '{run_id}' AND key = 'val_loss' ORDER BY step")
+    assert [s for (s,) in steps] == [1, 2, 3, 4, 5, 6]
+    assert _pg_rows(pg, f"SELECT status FROM runs WHERE run_uuid = '{run_id}'") == [("FINISHED",)]

@@ -23,8 +23,9 @@ from optuna.trial import TrialState, create_trial
 from docclf.cli import run
 from docclf.config import build_config
 from docclf.errors import UsageError
-from docclf.tune import (TrialWatch, TuneConfig, describe_plan, make_plan, ranked_rows, read_new_epochs,
-                         run_search)
+from docclf.tune import TuneConfig, describe_plan, make_plan, run_search
+from docclf.tune.results import ranked_rows
+from docclf.tune.trials import TrialWatch, read_new_epochs
 
 REPO = Path(__file__).resolve().parents[1]
 # Tiny trials: one small model at 32 px; everything the tuner does not set goes after `--`.

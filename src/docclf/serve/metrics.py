@@ -8,10 +8,12 @@ every worker's files with the client library's MultiProcessCollector.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from docclf.serve.predictor import Predictor
+if TYPE_CHECKING:
+    from docclf.serve.predictor import Predictor
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -41,7 +43,7 @@ class Metrics:
         self.reloads = Counter("docclf_model_reloads_total", "Hot reloads by result (swapped, failed)",
                                ["result"], registry=r)
 
-    def set_model(self, predictor: Predictor) -> None:
+    def set_model(self, predictor: "Predictor") -> None:
         self.model_version.clear()
         version = predictor.info.version
         self.model_version.labels(predictor.info.name, predictor.backend).set(

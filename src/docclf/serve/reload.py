@@ -14,11 +14,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docclf.serve.config import ServeConfig
-from docclf.serve.predictor import Predictor
 from docclf.serve.source import ModelRef, RegistryClient, load_predictor, parse_model_uri
+
+if TYPE_CHECKING:
+    from docclf.serve.predictor import Predictor
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +34,11 @@ def _now() -> str:
 class ModelService:
     """Loads the model once at start-up (in the background) and swaps in new registry versions."""
 
-    def __init__(self, cfg: ServeConfig, on_swap: Callable[[Predictor], None] | None = None,
+    def __init__(self, cfg: ServeConfig, on_swap: Callable[["Predictor"], None] | None = None,
                  on_reload_result: Callable[[str], None] | None = None):
         self.cfg = cfg
         self.ref: ModelRef = parse_model_uri(cfg.model_uri)  # a malformed URI fails now, not in a thread
-        self.predictor: Predictor | None = None
+        self.predictor: "Predictor | None" = None
         self.last_error: str | None = None
         self.last_check: str | None = None
         self._on_swap = on_swap or (lambda p: None)

@@ -7,16 +7,18 @@ import logging
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from docclf.serve.config import ServeConfig
 from docclf.serve.metrics import Metrics
-from docclf.serve.predictor import Prediction, Predictor
 from docclf.serve.reload import ModelService
 from docclf.serve.validation import ApiError, Limits, batch_uploads, decode_image, single_upload
+
+if TYPE_CHECKING:  # torch and the model code load in the background thread, not before the first request
+    from docclf.serve.predictor import Prediction, Predictor
 
 log = logging.getLogger(__name__)
 

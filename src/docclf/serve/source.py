@@ -17,16 +17,14 @@ import tempfile
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import torch
-from PIL import Image
+from typing import TYPE_CHECKING, Any
 
 from docclf.errors import UsageError
-from docclf.modeling import Classifier
-from docclf.preprocess import PreprocessConfig, preprocess
-from docclf.serve.predictor import ModelInfo, OnnxPredictor, Predictor, TorchPredictor
+
+if TYPE_CHECKING:  # torch, ONNX Runtime and the model code are imported by the loading thread
+    from docclf.modeling import Classifier
+    from docclf.preprocess import PreprocessConfig
+    from docclf.serve.predictor import ModelInfo, OnnxPredictor, Predictor
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +97,10 @@ class RegistryClient:
 
 
 def load_predictor(ref: ModelRef, backend: str = "auto", tracking_uri: str | None = None,
-                   export_dir: str | None = None, threads: int = 0, run_id: str | None = None) -> Predictor:
+                   export_dir: str | None = None, threads: int = 0, run_id: str | None = None) -> "Predictor":
     """Build (and warm up) a predictor for `ref`; registry references must be resolved first."""
+    from docclf.serve.predictor import ModelInfo, Predictor
+
     if ref.kind == "onnx":
         if backend == "torch":
             raise UsageError(f"{ref.uri} is an ONNX file; serve it with --backend onnx (or auto)")
@@ -113,8 +113,11 @@ def load_predictor(ref: ModelRef, backend: str = "auto", tracking_uri: str | Non
 
 
 def _from_classifier(ref: ModelRef, backend: str, tracking_uri: str | None, export_dir: str | None,
-                     threads: int, run_id: str | None) -> Predictor:
+                     threads: int, run_id: str | None) -> "Predictor":
+    import torch
+
     from docclf.evaluate import load_classifier
+    from docclf.serve.predictor import ModelInfo, TorchPredictor
 
     if ref.kind == "registry" and not ref.version:
         raise ValueError("resolve registry references before loading")  # programming error
@@ -144,9 +147,15 @@ def _checkpoint_version(ref: ModelRef, run_id: str | None) -> str:
     return f"run-{run_id[:8]}" if run_id else "-"
 
 
-def _export_and_load(clf: Classifier, info: ModelInfo, export_dir: str | None, threads: int) -> OnnxPredictor:
+def _export_and_load(clf: "Classifier", info: "ModelInfo", export_dir: str | None, threads: int) -> "OnnxPredictor":
     """Export with export.py (dynamic batch), then check ONNX Runtime against PyTorch before serving it."""
+    import torch
+
     from docclf import export
+    from docclf.serve.predictor import OnnxPredictor
+
+    for noisy in ("onnxscript", "onnx_ir", "torch.onnx"):  # INFO lines per optimisation pass
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     root = Path(export_dir) if export_dir else Path(tempfile.mkdtemp(prefix="docclf-serve-"))
     out = root / re.sub(r"[^A-Za-z0-9._-]+", "_", f"{info.name}-{info.version}")
@@ -164,9 +173,14 @@ def _export_and_load(clf: Classifier, info: ModelInfo, export_dir: str | None, t
     return predictor
 
 
-def _parity(clf: Classifier, predictor: OnnxPredictor) -> dict[str, Any]:
+def _parity(clf: "Classifier", predictor: "OnnxPredictor") -> dict[str, Any]:
     """Logits of ONNX Runtime vs PyTorch on a few pages (blank, noise, stripes): export.py's thresholds."""
+    import numpy as np
+    import torch
+    from PIL import Image
+
     from docclf import export
+    from docclf.preprocess import preprocess
 
     rng = np.random.default_rng(0)
     size = clf.preprocess.image_size
@@ -198,7 +212,9 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return sidecar
 
 
-def _sidecar_preprocess(sidecar: dict[str, Any]) -> PreprocessConfig:
+def _sidecar_preprocess(sidecar: dict[str, Any]) -> "PreprocessConfig":
+    from docclf.preprocess import PreprocessConfig
+
     names = {f.name for f in dataclasses.fields(PreprocessConfig)}
     return PreprocessConfig.from_dict({k: v for k, v in sidecar["preprocess"].items() if k in names})
 
@@ -215,7 +231,9 @@ def _onnx_file(path: Path, sidecar: dict[str, Any]) -> Path:
     return path / name
 
 
-def _onnx_from_file(ref: ModelRef, threads: int) -> OnnxPredictor:
+def _onnx_from_file(ref: ModelRef, threads: int) -> "OnnxPredictor":
+    from docclf.serve.predictor import ModelInfo, OnnxPredictor
+
     path = Path(ref.uri)
     if not path.exists():
         raise UsageError(f"ONNX file {path} not found")

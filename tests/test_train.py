@@ -103,8 +103,8 @@ def test_early_stopping_keeps_best_epoch(tiny_dataset, monkeypatch):
     scores = iter([0.5, 0.7, 0.6, 0.65, 0.9, 0.9])
     real_eval = Trainer.evaluate_split
 
-    def scripted(self, split, model=None):
-        loss, cm = real_eval(self, split, model)
+    def scripted(self, split, model=None, collective=True):
+        loss, cm = real_eval(self, split, model, collective)
         if split.name == "val":
             return 1.0 - next(scores), cm
         return loss, cm

@@ -126,12 +126,16 @@ class MlflowServer:
     def env(self) -> dict[str, str]:
         return {**os.environ, **S3_ENV, "MLFLOW_S3_ENDPOINT_URL": self.s3_endpoint}
 
+    def args(self) -> list[str]:
+        """The server's flags; deploy/docker-compose.yml and deploy/k8s must use the same ones."""
+        return ["--backend-store-uri", self.backend_uri,
+                "--artifacts-destination", f"s3://{self.bucket}/artifacts", "--serve-artifacts",
+                "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
+                "--allowed-hosts", f"127.0.0.1:{self.port},localhost:{self.port}"]
+
     def start(self, timeout: float = 120) -> "MlflowServer":
         exe = Path(sys.executable).with_name("mlflow")
-        cmd = [str(exe), "server", "--backend-store-uri", self.backend_uri,
-               "--artifacts-destination", f"s3://{self.bucket}/artifacts", "--serve-artifacts",
-               "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
-               "--allowed-hosts", f"127.0.0.1:{self.port},localhost:{self.port}"]
+        cmd = [str(exe), "server", *self.args()]
         self.proc = subprocess.Popen(cmd, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=self.env(),
                                      start_new_session=True)
         try:

@@ -145,8 +145,8 @@ def test_aliases_follow_stages(registry, store):
     # setting the production alias by hand moves the stage too, so the two never disagree
     moved = _json(registry, "--action", "set-alias", "--model-name", name, "--alias", "production", "--version", "1")
     assert moved["stage"] == "Production" and moved["aliases"] == ["production"]
-    custom = _json(registry, "--action", "set-alias", "--model-name", name, "--alias", "canary", "--version", "2")
-    assert custom["aliases"] == ["canary"] and custom["stage"] == "None"
+    custom = _json(registry, "--action", "set-alias", "--model-name", name, "--alias", "canary", "--version", "latest")
+    assert custom["version"] == "2" and custom["aliases"] == ["canary"] and custom["stage"] == "None"
     code, _, err = registry("--action", "delete-alias", "--model-name", name, "--alias", "production")
     assert code == 2 and "transition-stage" in err
     assert _json(registry, "--action", "delete-alias", "--model-name", name, "--alias", "canary")["deleted_alias"] == "canary"

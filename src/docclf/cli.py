@@ -175,7 +175,7 @@ def _add_registry(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model-name", default="doc_classifier", help="registered model (default: doc_classifier)")
     p.add_argument("--run-id", help="run to register (register-model)")
     p.add_argument("--run-ids", nargs="+", help="runs to compare side by side (compare-runs)")
-    p.add_argument("--version", help="model version number")
+    p.add_argument("--version", help="model version number, or latest")
     p.add_argument("--stage", help="None, Staging, Production or Archived (promote: default Production)")
     p.add_argument("--alias", help="alias name (set-alias, delete-alias); staging/production move the stage too")
     p.add_argument("--experiment", default="docclf", help="experiment name (list-runs, best-run; default: docclf)")

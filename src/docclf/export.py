@@ -67,6 +67,7 @@ class ExportConfig:
     onnx_exporter: str = opt("dynamo", "torch.onnx exporter (legacy: the deprecated TorchScript-based one)",
                              choices=("dynamo", "legacy"))
     opset: int = opt(18, "ONNX opset")
+    logit_tolerance: float = opt(FLOAT_MAX_LOGIT_DIFF, "float files: largest allowed |logit difference| from PyTorch")
     keep_slow_int8: bool = opt(False, "keep model_int8.onnx even where it is not faster than float ONNX")
     latency_runs: int = opt(30, "timed batch-1 calls per format")
     threads: int = opt(0, "CPU threads for PyTorch and ONNX Runtime (0 = their defaults)")
@@ -82,6 +83,8 @@ class ExportConfig:
         if self.model_uri and not self.model_uri.startswith("models:/"):
             raise UsageError(f"--model-uri {self.model_uri!r} must look like models:/NAME/VERSION, "
                              "models:/NAME/STAGE or models:/NAME@ALIAS")
+        if self.logit_tolerance <= 0:
+            raise UsageError(f"--logit-tolerance must be positive, got {self.logit_tolerance}")
         for name in ("parity_images", "calibration_images", "latency_runs", "opset"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
@@ -274,7 +277,7 @@ def compare(reference: np.ndarray, logits: np.ndarray, labels: np.ndarray) -> di
             "n_images": int(len(labels))}
 
 
-def judge(fmt: str, result: dict[str, Any]) -> str | None:
+def judge(fmt: str, result: dict[str, Any], logit_tolerance: float = FLOAT_MAX_LOGIT_DIFF) -> str | None:
     """None if `result` meets the thresholds of `fmt`, else what is wrong and by how much."""
     if fmt == "int8":
         loss = (result["accuracy_pytorch"] - result["accuracy_export"]) * 100
@@ -287,8 +290,8 @@ def judge(fmt: str, result: dict[str, Any]) -> str | None:
         n = round((1 - result["top1_agreement"]) * result["n_images"])
         problems.append(f"top-1 differs on {n} of {result['n_images']} images "
                         f"({result['top1_agreement']:.2%} agreement, 100% required)")
-    if not result["max_abs_logit_diff"] <= FLOAT_MAX_LOGIT_DIFF:  # `not <=` also catches NaN
-        problems.append(f"max |logit difference| {result['max_abs_logit_diff']:.3g} > {FLOAT_MAX_LOGIT_DIFF:g}")
+    if not result["max_abs_logit_diff"] <= logit_tolerance:  # `not <=` also catches NaN
+        problems.append(f"max |logit difference| {result['max_abs_logit_diff']:.3g} > {logit_tolerance:g}")
     return f"{fmt}: " + "; ".join(problems) if problems else None
 
 
@@ -353,7 +356,7 @@ def run_export(cfg: ExportConfig) -> dict[str, Any]:
                   **(extra or {})}
         result["speed"] = measure_speed(predict, parity.images, cfg.latency_runs)
         result["speedup_vs_pytorch"] = speedup(result["speed"], base_speed)
-        problem = judge(fmt, result)
+        problem = judge(fmt, result, cfg.logit_tolerance)
         result["passed"] = problem is None
         if problem:
             result["problem"] = problem
@@ -385,7 +388,7 @@ def run_export(cfg: ExportConfig) -> dict[str, Any]:
     for fmt, result in report["formats"].items():  # no broken or unwanted file is left for a server to find
         if not result["passed"] or not result.get("kept", True):
             (out / FILES[fmt]).unlink(missing_ok=True)
-    sidecar.update(_sidecar_summary(report))
+    sidecar.update(_sidecar_summary(report, cfg.logit_tolerance))
     (out / SIDECAR).write_text(json.dumps(sidecar, indent=2))
     if failures:
         raise ParityError("; ".join(failures))
@@ -429,13 +432,13 @@ def _export_int8(cfg: ExportConfig, onnx_path: Path, path: Path, calib: np.ndarr
     return result
 
 
-def _sidecar_summary(report: dict[str, Any]) -> dict[str, Any]:
+def _sidecar_summary(report: dict[str, Any], logit_tolerance: float) -> dict[str, Any]:
     files = {fmt: FILES[fmt] for fmt, r in report["formats"].items() if r["passed"] and r.get("kept", True)}
     recommended = next((f for f in ("int8", "onnx", "torchscript") if f in files), None)
     int8 = report["formats"].get("int8")
     return {"files": files, "recommended": recommended,
             "int8": {k: int8[k] for k in ("kept", "reason", "per_channel")} if int8 else None,
-            "thresholds": {"float_max_abs_logit_diff": FLOAT_MAX_LOGIT_DIFF, "float_top1_agreement": 1.0,
+            "thresholds": {"float_max_abs_logit_diff": logit_tolerance, "float_top1_agreement": 1.0,
                            "int8_max_accuracy_loss_points": INT8_MAX_ACCURACY_LOSS},
             "parity": report, "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "versions": _versions()}

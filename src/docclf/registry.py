@@ -109,6 +109,12 @@ class Registry:
             return self.client.get_registered_model(name)
 
     def version(self, name: str, version: str | int) -> Any:
+        """A version by number, or `latest` (the newest: handy right after register-model in scripts)."""
+        if str(version).lower() == "latest":
+            versions = self.versions(name)
+            if not versions:
+                raise UsageError(f"model {name!r} has no versions yet")
+            return versions[0]
         self.model(name)
         with mlflow_errors(f"model {name!r} has no version {version!r} (see --action list-versions)"):
             return self.client.get_model_version(name, str(version))

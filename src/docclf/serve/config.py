@@ -38,6 +38,8 @@ class ServeConfig:
     workers: int = opt(1, "gunicorn worker processes (python app.py / docclf serve)")
     threads: int = opt(4, "request threads per worker")
     inference_threads: int = opt(0, "intra-op threads per worker for the model (0 = cores / workers)")
+    inference_slots: int = opt(1, "model calls running at once per worker; other requests decode meanwhile and "
+                                  "queue for a slot (more only oversubscribes the cores and holds more memory)")
     api_token: str | None = opt(None, "if set, /predict and /predict_batch need 'Authorization: Bearer TOKEN'")
     reload_interval: float = opt(30.0, "seconds between registry polls for a models:/ stage or alias "
                                        "(0 = never reload)")
@@ -57,8 +59,8 @@ class ServeConfig:
         if unknown:
             raise UsageError(f"--image-formats: {', '.join(unknown)} not supported; choose from "
                              f"{', '.join(IMAGE_FORMATS)}")
-        for name in ("port", "workers", "threads", "max_request_bytes", "max_image_pixels", "max_batch_size",
-                     "timeout"):
+        for name in ("port", "workers", "threads", "inference_slots", "max_request_bytes", "max_image_pixels",
+                     "max_batch_size", "timeout"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
         if self.reload_interval < 0 or self.inference_threads < 0:

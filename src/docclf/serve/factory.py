@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
@@ -20,6 +21,7 @@ def create_app(config: ServeConfig | None = None, start: bool = True) -> Flask:
     cfg = config if config is not None else config_from_env()
     cfg.validate()
     _log_to_stderr()
+    _limit_malloc_arenas()
     app = Flask("docclf.serve", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes  # werkzeug answers 413 past this
     app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
@@ -28,12 +30,27 @@ def create_app(config: ServeConfig | None = None, start: bool = True) -> Flask:
     service = ModelService(cfg, on_swap=metrics.set_model,
                            on_reload_result=lambda result: metrics.reloads.labels(result).inc())
     limits = Limits(cfg.max_image_pixels, cfg.max_batch_size, tuple(cfg.image_formats))
-    app.extensions["docclf"] = AppState(cfg, service, metrics, limits, openapi_spec(cfg))
+    app.extensions["docclf"] = AppState(cfg, service, metrics, limits, openapi_spec(cfg),
+                                        threading.BoundedSemaphore(cfg.inference_slots))
     app.register_blueprint(bp)
     register_error_handlers(app)
     if start:
         service.start()
     return app
+
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Cap glibc's per-thread malloc arenas: with 8 request threads the worker's RSS kept creeping up
+    after warm-up (bench_api, PyTorch backend); capped, it levels off once every path has run. Same as
+    MALLOC_ARENA_MAX=2, but set by the app so that gunicorn users need not know."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
+        pass
 
 
 def _log_to_stderr() -> None:

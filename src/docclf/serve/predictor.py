@@ -139,6 +139,9 @@ class OnnxPredictor(Predictor):
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads  # 0 = ORT's default (all cores)
         opts.inter_op_num_threads = 1
+        # Idle ORT threads spin by default; in a server they would steal the cores that other requests
+        # decode on (measured: preprocessing 3 ms -> 66 ms with 2 spinning threads on 2 busy cores).
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(onnx_path), opts, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name

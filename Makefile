@@ -24,10 +24,21 @@ demo: $(VENV)/.installed  ## generate a small dataset, write a contact sheet, tr
 	$(VENV)/bin/docclf preview $(DEMO_DIR)
 	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 6 --batch-size 32 \
 		--mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
+	$(PY) tune_hyperparameters.py --search-strategy random --n-trials 2 --epochs 2 --data-dir $(DEMO_DIR) \
+		--models mobilenetv3_small --image-sizes 160 --mlflow-experiment demo-tuning --study-name demo-tuning \
+		--output outputs/demo/tuning_results.json
+	$(PY) mlflow_utils.py --action best-run --experiment demo --metric val_f1 --register --model-name doc_classifier
+	$(PY) mlflow_utils.py --action transition-stage --model-name doc_classifier --version latest --stage Staging
+	$(PY) mlflow_utils.py --action validate --model-name doc_classifier --version latest --data-dir $(DEMO_DIR)/test
+	$(PY) mlflow_utils.py --action promote --model-name doc_classifier --version latest --force
+	$(PY) export_model.py --model-uri models:/doc_classifier/Production --format all --output-dir exports/demo
+	$(PY) scripts/demo_predict.py --model-uri models:/doc_classifier/Production --pages $(DEMO_DIR)/test
 	@echo ""
 	@echo "Pages:    $(DEMO_DIR)/contact_sheet.png"
 	@echo "Curves:   outputs/demo/training_history.png, outputs/demo/confusion_matrix.png"
+	@echo "Exports:  exports/demo/ (model.onnx, model_torchscript.pt, model.json)"
 	@echo "Runs:     source $(VENV)/bin/activate && mlflow ui   (then open http://127.0.0.1:5000)"
+	@echo "API:      source $(VENV)/bin/activate && python app.py --model-uri models:/doc_classifier/Production"
 
 test: $(VENV)/.installed  ## run the test suite
 	$(PY) -m pytest -q

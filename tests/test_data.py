@@ -41,7 +41,7 @@ def test_transparent_png_becomes_white_paper(tmp_path):
 
 
 def test_cache_reused_then_rebuilt_when_an_image_changes(tiny_dataset, caplog):
-    caplog.set_level("INFO")
+    caplog.set_level("DEBUG")
     files = _train_split(tiny_dataset)
     first = load_or_build_cache(files, PCFG, progress=False)
     assert "using cached" not in caplog.text

@@ -23,3 +23,11 @@ def test_train_script_help_lists_seed_options():
     assert proc.returncode == 0
     for flag in ("--epochs", "--batch-size", "--lr", "--mlflow-experiment", "--mlflow-run-name", "--resume"):
         assert flag in proc.stdout
+
+
+def test_seed_full_pipeline_script_passes():
+    """`python test_pipeline.py`: generate, train, tune, register, validate, promote, export, serve, predict."""
+    proc = subprocess.run([sys.executable, str(REPO / "test_pipeline.py")], capture_output=True, text=True,
+                          timeout=1200)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    assert "PASSED" in proc.stdout and proc.stdout.count("(model doc_classifier v1)") == 3

@@ -41,7 +41,10 @@ def _train(ns: argparse.Namespace) -> int:
               f"{result.best_metric:.4f} at epoch {result.best_epoch}; "
               f"{test.get('split', 'test')} accuracy {test.get('accuracy', float('nan')):.4f}, "
               f"macro F1 {test.get('macro_f1', float('nan')):.4f}")
-        print(f"checkpoints: {result.output_dir}   model: {result.model_uri or '-'}")
+        print(f"checkpoints: {result.output_dir}" + (f"   logged model: runs:/{result.run_id}/pytorch_model"
+                                                       if result.model_uri else ""))
+        print(f"register it: python mlflow_utils.py --action register-model --run-id {result.run_id} "
+              "--model-name doc_classifier")
         print("see it: mlflow ui  (in this folder), then open http://127.0.0.1:5000")
     return 0
 
@@ -110,19 +113,6 @@ def _add_preview(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--per-class", type=int, default=6, help="samples per class (default: 6)")
     p.add_argument("--split", default="train", help="split to sample from (default: train)")
     p.set_defaults(func=_preview)
-
-
-def _add_tune(sub: argparse._SubParsersAction) -> None:
-    from docclf.tune import TuneConfig
-
-    p = sub.add_parser("tune", help="hyperparameter search (grid, random, tpe) over training, tracked in MLflow",
-                       epilog="training options for every trial go after `--`, e.g. "
-                              "`docclf tune --epochs 5 -- --pretrained off --weight-decay 0.01`")
-    p.add_argument("--config", help="YAML file with the same options; the command line wins")
-    add_config_args(p, TuneConfig)
-    p.add_argument("train_args", nargs="*", default=argparse.SUPPRESS, metavar="-- TRAIN_OPTION",
-                   help="training options for every trial (see `docclf train --help`)")
-    p.set_defaults(func=_tune)
 
 
 REGISTRY_ACTIONS = {  # action: the options it needs
@@ -196,6 +186,19 @@ def _add_registry(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_registry)
 
 
+def _add_tune(sub: argparse._SubParsersAction) -> None:
+    from docclf.tune import TuneConfig
+
+    p = sub.add_parser("tune", help="hyperparameter search (grid, random, tpe) over training, tracked in MLflow",
+                       epilog="training options for every trial go after `--`, e.g. "
+                              "`docclf tune --epochs 5 -- --pretrained off --weight-decay 0.01`")
+    p.add_argument("--config", help="YAML file with the same options; the command line wins")
+    add_config_args(p, TuneConfig)
+    p.add_argument("train_args", nargs="*", default=argparse.SUPPRESS, metavar="-- TRAIN_OPTION",
+                   help="training options for every trial (see `docclf train --help`)")
+    p.set_defaults(func=_tune)
+
+
 def _export(ns: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -241,7 +244,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_generate, _add_preview, _add_train, _add_evaluate, _add_tune, _add_registry, _add_export, _add_serve]
+    _add_generate, _add_preview, _add_train, _add_evaluate, _add_registry, _add_tune, _add_export, _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -100,8 +100,9 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type) -> None:
             continue
         tp, is_list = _base_type(hints[f.name])
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        text = f.metadata.get("help", "")
         kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS,
-                              "help": f"{f.metadata.get('help', '')} (default: {default})"}
+                              "help": text if "default:" in text else f"{text} (default: {default})"}
         if f.metadata.get("choices"):
             kw["choices"] = f.metadata["choices"]
         if tp is bool:

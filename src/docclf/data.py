@@ -157,7 +157,7 @@ def load_or_build_cache(files: SplitFiles, pcfg: PreprocessConfig, cache_dir: st
         if not (final / "index.json").is_file():
             _build_cache(files, pcfg, final, on_bad_image, workers, progress)
         else:
-            log.info("using cached %s split (%s)", files.name, final)
+            log.debug("using cached %s split (%s)", files.name, final)
     return _open_cache(final, files.name, on_bad_image)
 
 

@@ -25,14 +25,14 @@ from docclf.config import build_config
 from docclf.errors import UsageError
 from docclf.tune import TuneConfig, describe_plan, make_plan, run_search
 from docclf.tune.results import ranked_rows
-from docclf.tune.trials import TrialWatch, read_new_epochs
+from docclf.tune.trials import Search, TrialWatch, read_new_epochs
 
 REPO = Path(__file__).resolve().parents[1]
 # Tiny trials: one small model at 32 px; everything the tuner does not set goes after `--`.
 TRAIN_ARGS = ["--pretrained", "off", "--no-log-model"]
 SMALL = {"models": ["mobilenetv3_small"], "batch_sizes": [8], "image_sizes": [32], "lrs": [1e-3],
-         "epochs": 1, "heartbeat_interval": 1, "grace_period": 3, "storage": "sqlite:///optuna.db",
-         "mlflow_experiment": "tune-test", "train_args": TRAIN_ARGS}
+         "epochs": 1, "heartbeat_interval": 1, "grace_period": 5, "storage": "sqlite:///optuna.db",
+         "mlflow_experiment": "tune-test", "threads": 1, "train_args": TRAIN_ARGS}
 
 
 def tune_config(data_dir: Path, **overrides: Any) -> TuneConfig:
@@ -52,8 +52,10 @@ def cli_args(data_dir: Path, **overrides: Any) -> list[str]:
 
 def start_tuner(args: list[str], log: Path) -> subprocess.Popen:
     with open(log, "w") as out:
+        # SIGINT as at a terminal, even when pytest itself runs as a background job (SIGINT ignored)
         return subprocess.Popen([sys.executable, str(REPO / "tune_hyperparameters.py"), *args], stdout=out,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def load_trials(study: str, storage: str = "sqlite:///optuna.db") -> list[optuna.trial.FrozenTrial]:
@@ -180,6 +182,21 @@ def test_metrics_file_is_read_incrementally_and_a_half_line_waits(tmp_path):
         fh.write('uracy": 0.75}\n')
     assert read_new_epochs(path, watch) == [{"epoch": 2, "val_accuracy": 0.75}]
     assert len(watch.epochs) == 2
+
+
+def test_a_repeated_draw_reuses_the_finished_result():
+    cfg = build_config(TuneConfig, None, {**SMALL, "search_strategy": "random", "n_trials": 2})
+    plan = make_plan(cfg)  # a one-point space: every draw is the same combination
+    study = optuna.create_study(direction="maximize")
+    params = {"model": "mobilenetv3_small", "batch_size": 8, "lr": 1e-3, "image_size": 32}
+    study.add_trial(create_trial(value=0.7, params=params, distributions=plan.distributions(),
+                                 user_attrs={"run_id": "run-0", "metrics": {"test_accuracy": 0.6}}))
+    search = Search(cfg, plan, study, storage=None, lock=None, parent=None)
+    assert search._repeats_finished_trial(study.ask(plan.distributions()))
+    again = study.trials[1]
+    assert again.state == TrialState.COMPLETE and again.value == 0.7
+    assert again.user_attrs["duplicate_of"] == 0 and again.user_attrs["epochs_run"] == 0
+    assert again.user_attrs["run_id"] == "run-0"
 
 
 # --------------------------------------------------------------------------- real searches
@@ -320,3 +337,21 @@ def test_two_workers_split_a_grid_without_duplicates(tiny_dataset, tmp_path):
     parent_ids = {r["mlflow"]["parent_run_id"] for r in reports}
     assert len(parent_ids) == 1  # one study, one parent run
     assert len(children_of(parent_ids.pop())) == 4
+
+
+@pytest.mark.slow
+@pytest.mark.services
+def test_two_workers_share_a_grid_on_postgresql(tiny_dataset, tmp_path):
+    from services import postgres_cluster
+
+    lrs = [1e-3, 2e-3, 3e-3]
+    with postgres_cluster() as mlflow_db:
+        storage = mlflow_db.rsplit("/", 1)[0] + "/optuna"
+        workers = [start_tuner(cli_args(tiny_dataset, lrs=lrs, storage=storage, output=f"w{i}.json"),
+                               tmp_path / f"w{i}.log") for i in range(2)]
+        for i, w in enumerate(workers):
+            assert w.wait(300) == 0, (tmp_path / f"w{i}.log").read_text()[-3000:]
+        trials = load_trials("tune-test-grid", storage)
+    assert len(trials) == 3 and {t.state for t in trials} == {TrialState.COMPLETE}
+    assert sorted(t.params["lr"] for t in trials) == lrs
+    assert all(json.loads(Path(f"w{i}.json").read_text())["counts"] == {"COMPLETE": 3} for i in range(2))

@@ -23,6 +23,8 @@ import logging
 import signal
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,7 @@ def run_search(cfg: TuneConfig) -> TuneResult:
             log.info("study %s in %s; MLflow parent run %s in experiment %r at %s", study.study_name,
                      mask_url(cfg.storage), parent.run_id, cfg.mlflow_experiment, parent.uri)
             search = Search(cfg, plan, study, storage, lock, parent)
-            with _sigterm_as_interrupt():
+            with _sigterm_as_ctrl_c():
                 interrupted = search.run(plan_slots(cfg))
             report = build_report(cfg, plan, study, parent)
             parent.finish(report, interrupted)
@@ -78,19 +80,18 @@ def run_search(cfg: TuneConfig) -> TuneResult:
     return TuneResult(report, out, interrupted)
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C: stop the trials, re-queue them, write the report."""
+@contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """A scheduler's SIGTERM stops the search like Ctrl-C: trials stopped, re-queued, report written."""
+    if threading.current_thread() is not threading.main_thread():  # signals only reach the main thread
+        yield
+        return
 
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
 
-class _sigterm_as_interrupt:
-    def __enter__(self) -> None:
-        self._previous = None
-        if threading.current_thread() is threading.main_thread():
-            def handler(signum: int, frame: Any) -> None:
-                raise _Terminated()
-
-            self._previous = signal.signal(signal.SIGTERM, handler)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGTERM, self._previous)
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -119,14 +119,18 @@ class ParentRun:
         if best:
             metrics[f"best_{self.metric}"] = best["value"]
             self._tag_best(best)
-        now = int(time.time() * 1000)
-        self.client.log_batch(self.run_id, metrics=[Metric(k, float(v), now, 0) for k, v in metrics.items()])
+        now, step = int(time.time() * 1000), len(report["trials"])  # after the per-trial steps
+        self.client.log_batch(self.run_id, metrics=[Metric(k, float(v), now, step) for k, v in metrics.items()])
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
             (tmp_path / "ranked_trials.csv").write_text(ranked_csv(report))
             (tmp_path / "ranked_trials.md").write_text(ranked_markdown(report))
             (tmp_path / "tuning_results.json").write_text(json.dumps(report, indent=2))
-            trials_figure(report).savefig(tmp_path / "metric_per_trial.png", dpi=110, bbox_inches="tight")
+            fig = trials_figure(report)
+            fig.savefig(tmp_path / "metric_per_trial.png", dpi=110, bbox_inches="tight")
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
             for path in sorted(tmp_path.iterdir()):
                 self.client.log_artifact(self.run_id, str(path))
         running = counts.get("RUNNING", 0) + counts.get("WAITING", 0)
@@ -149,7 +153,8 @@ def ranked_rows(trials: list[FrozenTrial], direction: str) -> list[dict[str, Any
                      "metrics": ua.get("metrics", {}), "run_id": ua.get("run_id"), "duration_s": duration,
                      "epochs_run": ua.get("epochs_run"), "train_seconds": ua.get("train_seconds"),
                      "pruned_at_epoch": ua.get("pruned_at_epoch"), "error": ua.get("error"),
-                     "retry_of": t.system_attrs.get("failed_trial"), "output_dir": ua.get("output_dir"),
+                     "retry_of": t.system_attrs.get("failed_trial"), "duplicate_of": ua.get("duplicate_of"),
+                     "output_dir": ua.get("output_dir"),
                      "command": ua.get("command")})
     sign = -1.0 if direction == "maximize" else 1.0
 

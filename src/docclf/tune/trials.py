@@ -6,6 +6,7 @@ import json
 import logging
 import math
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -129,6 +130,31 @@ def _tail(path: Path, lines: int = 25, chars: int = 3000) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])[-chars:]
 
 
+class Heartbeat:
+    """Beats for one trial from its start until Optuna is told its end, in its own thread, so that
+    neither a slow tracker nor a long poll makes a live trial look dead to other workers."""
+
+    def __init__(self, storage: Any, trial_id: int, interval: float):
+        self._storage, self._trial_id, self._interval = storage, trial_id, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{trial_id}", daemon=True)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._storage.record_heartbeat(self._trial_id)
+            except Exception as exc:  # a storage hiccup: the next beat may get through
+                log.warning("heartbeat of trial id %d failed (%s)", self._trial_id, type(exc).__name__)
+
+    def __enter__(self) -> "Heartbeat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 class Search:
     """The workers of one process: each claims a trial, runs it, tells Optuna, repeats."""
 
@@ -145,32 +171,36 @@ class Search:
     # -- the loop
     def run(self, slots: list[Slot]) -> bool:
         """Run the workers until the study has no work left; True if interrupted."""
-        threads = [threading.Thread(target=self._worker, args=(slot,), name=f"tune-{i}", daemon=True)
+        done = [False] * len(slots)
+        threads = [threading.Thread(target=self._worker, args=(slot, done, i), name=f"tune-{i}", daemon=True)
                    for i, slot in enumerate(slots)]
         for t in threads:
             t.start()
         interrupted = False
         try:
-            _join(threads)
+            _wait_all(done)
         except KeyboardInterrupt:
             interrupted = True
             log.warning("interrupted: stopping the running trials (Ctrl-C again kills them)")
             self.stop.set()
             try:
-                _join(threads)
+                _wait_all(done)
             except KeyboardInterrupt:
                 self.kill.set()
-                _join(threads)
+                _wait_all(done)
+        for t in threads:
+            t.join()  # all done: returns at once
         if self.errors:
             raise self.errors[0]
         return interrupted
 
-    def _worker(self, slot: Slot) -> None:
+    def _worker(self, slot: Slot, done: list[bool], index: int) -> None:
         try:
             while not self.stop.is_set():
                 trial = self.claim()
                 if trial is not None:
-                    self.run_trial(trial, slot)
+                    if not self._repeats_finished_trial(trial):
+                        self.run_trial(trial, slot)
                 elif self._running_elsewhere():
                     # A dead worker's trial goes stale and is re-queued; until then, wait for it.
                     self.stop.wait(min(5.0, self.cfg.heartbeat_interval))
@@ -179,6 +209,8 @@ class Search:
         except BaseException as exc:  # a broken storage or tracker: stop everyone, report it
             self.errors.append(exc)
             self.stop.set()
+        finally:
+            done[index] = True
 
     def claim(self) -> optuna.Trial | None:
         """The next trial of the study (a queued one first), or None when there is no work left."""
@@ -197,6 +229,30 @@ class Search:
             self.storage.record_heartbeat(trial._trial_id)  # from now on a silent trial goes stale
             return trial
 
+    def _repeats_finished_trial(self, trial: optuna.Trial) -> bool:
+        """Random and TPE can draw a combination again: reuse its result instead of training it twice."""
+        from optuna.trial import TrialState
+
+        if self.plan.combinations:
+            return False  # a grid's queue holds each combination once
+        done = (TrialState.COMPLETE, TrialState.PRUNED)
+        same = [t for t in self.study.get_trials(deepcopy=False, states=done)
+                if t.params == trial.params and t.user_attrs.get("duplicate_of") is None]
+        if not same:
+            return False
+        first = same[0]
+        for key in ("run_id", "metrics", "best_value", "pruned_at_epoch", "output_dir"):
+            trial.set_user_attr(key, first.user_attrs.get(key))
+        trial.set_user_attr("duplicate_of", first.number)
+        trial.set_user_attr("epochs_run", 0)
+        if first.state == TrialState.COMPLETE:
+            self.study.tell(trial, first.value)
+        else:
+            self.study.tell(trial, state=TrialState.PRUNED)
+        log.info("trial #%d draws the parameters of trial #%d again: its result is reused, not retrained",
+                 trial.number, first.number)
+        return True
+
     def _running_elsewhere(self) -> bool:
         from optuna.trial import TrialState
 
@@ -212,7 +268,7 @@ class Search:
             stale.unlink(missing_ok=True)
         run_name = f"trial-{n:04d}"
         args = self._train_args(trial.params, run_name, tdir, slot)
-        for key, value in {"command": "docclf " + " ".join(args), "output_dir": str(tdir), "worker":
+        for key, value in {"command": shlex.join(["docclf", *args]), "output_dir": str(tdir), "worker":
                            f"{socket.gethostname()}:{os.getpid()}:{slot.name}", "error": None, "run_id": None,
                            "pruned_at_epoch": None, "best_value": None, "metrics": {}}.items():
             trial.set_user_attr(key, value)  # a retry inherits its predecessor's attrs: reset them
@@ -220,12 +276,13 @@ class Search:
                  "  ".join(f"{k}={fmt_value(v)}" for k, v in trial.params.items()))
         env = {**os.environ, **slot.env, "DOCCLF_TUNER_PID": str(os.getpid())}
         start = time.monotonic()
-        with open(log_file, "w") as out:
-            proc = subprocess.Popen([sys.executable, "-c", TRIAL_ENTRY, *args], stdout=out,
-                                    stderr=subprocess.STDOUT, env=env, start_new_session=True)
-            watch = self._watch(trial, proc, metrics_file, stop_file, run_name, start)
-        duration = time.monotonic() - start
-        self._conclude(trial, proc.returncode, watch, duration, _tail(log_file), run_name)
+        with Heartbeat(self.storage, trial._trial_id, self.cfg.heartbeat_interval):
+            with open(log_file, "w") as out:
+                proc = subprocess.Popen([sys.executable, "-c", TRIAL_ENTRY, *args], stdout=out,
+                                        stderr=subprocess.STDOUT, env=env, start_new_session=True)
+                watch = self._watch(trial, proc, metrics_file, stop_file, run_name, start)
+            duration = time.monotonic() - start
+            self._conclude(trial, proc.returncode, watch, duration, _tail(log_file), run_name)
 
     def _train_args(self, params: dict[str, Any], run_name: str, tdir: Path, slot: Slot) -> list[str]:
         cfg = self.cfg
@@ -250,7 +307,7 @@ class Search:
         from optuna.trial import TrialState
 
         watch = TrialWatch()
-        last_beat = time.monotonic()
+        last_check = time.monotonic()
         while True:
             exited = proc.poll() is not None
             for line in read_new_epochs(metrics_file, watch):
@@ -261,12 +318,10 @@ class Search:
             if exited:
                 return watch
             now = time.monotonic()
-            if now - last_beat >= self.cfg.heartbeat_interval:
-                last_beat = now
+            if now - last_check >= self.cfg.heartbeat_interval:
+                last_check = now
                 if self.storage.get_trial(trial._trial_id).state != TrialState.RUNNING:
                     watch.stopped = "lost"  # declared stale by another worker, which re-queued it
-                else:
-                    self.storage.record_heartbeat(trial._trial_id)
             if self.stop.is_set() and watch.stopped is None:
                 watch.stopped = "interrupted"
             if self.cfg.trial_timeout and now - start > self.cfg.trial_timeout and watch.stopped is None:
@@ -303,6 +358,7 @@ class Search:
     def _conclude(self, trial: optuna.Trial, returncode: int, watch: TrialWatch, duration: float, tail: str,
                   run_name: str) -> None:
         """Decide the trial's state, record what it did, tell Optuna, tag its MLflow run."""
+        from optuna.exceptions import UpdateFinishedTrialError
         from optuna.trial import TrialState
 
         n, metric = trial.number, self.cfg.metric
@@ -345,12 +401,17 @@ class Search:
                  "epochs_run": len(watch.epochs), "pruned_at_epoch": watch.pruned_at, "best_value": value,
                  "train_seconds": round(sum(e.get("epoch_seconds", 0.0) for e in watch.epochs), 2),
                  "error": error}
-        for key, val in attrs.items():
-            trial.set_user_attr(key, val)
-        if state == TrialState.COMPLETE:
-            self.study.tell(trial, value)
-        else:
-            self.study.tell(trial, state=state)
+        try:
+            for key, val in attrs.items():
+                trial.set_user_attr(key, val)
+            if state == TrialState.COMPLETE:
+                self.study.tell(trial, value)
+            else:
+                self.study.tell(trial, state=state)
+        except UpdateFinishedTrialError:  # went stale after all (a frozen tuner); its retry will run
+            log.warning("trial #%d was re-queued by another worker before it ended; result in MLflow only", n)
+            self._tag_final(watch.run_id, n, "FAIL", {"optuna.error": "heartbeat lost; re-queued"})
+            return
         if watch.stopped == "interrupted":
             requeue(self.study, self.storage.get_trial(trial._trial_id))
         self._tag_final(watch.run_id, n, state.name, tags)
@@ -412,7 +473,8 @@ def _terminate(proc: subprocess.Popen, kill: threading.Event, grace: float = 60.
         proc.wait()
 
 
-def _join(threads: list[threading.Thread]) -> None:
-    for t in threads:
-        while t.is_alive():
-            t.join(0.5)  # a timeout keeps the main thread responsive to Ctrl-C
+def _wait_all(done: list[bool]) -> None:
+    # Not Thread.join: on Python 3.11 a KeyboardInterrupt raised inside join() can leave a live
+    # thread marked as stopped, and the search would return while its trials still run.
+    while not all(done):
+        time.sleep(0.2)

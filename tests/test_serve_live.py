@@ -212,6 +212,27 @@ def test_gunicorn_factory_from_environment_with_two_workers(tiny, tmp_path):
         server.stop()
 
 
+def test_gunicorn_preload_is_refused_with_a_reason(tiny, tmp_path):
+    """--preload forks workers after the app began loading: they must say so, not hang or serve a broken model."""
+    port = free_port()
+    server = Server([str(Path(sys.executable).parent / "gunicorn"), "docclf.serve:create_app()", "--bind",
+                     f"127.0.0.1:{port}", "--workers", "1", "--preload"],
+                    {"DOCCLF_MODEL_URI": tiny.checkpoint, "DOCCLF_BACKEND": "torch"}, tmp_path, port)
+    try:
+        deadline, body = time.monotonic() + 60, {}
+        while time.monotonic() < deadline and "preload" not in str(body.get("last_error")):
+            try:
+                body = requests.get(server.url + "/ready", timeout=5).json()
+            except requests.RequestException:
+                time.sleep(0.5)
+        assert "without --preload" in body["last_error"], body
+        resp = requests.post(server.url + "/predict", files={"file": ("p.png", image_bytes())}, timeout=10)
+        assert resp.status_code == 503 and "--preload" in resp.json()["message"]
+        assert requests.get(server.url + "/health", timeout=5).status_code == 200
+    finally:
+        server.stop()
+
+
 def _requests_counted(url: str) -> float:
     text = requests.get(url + "/metrics", headers={"Connection": "close"}, timeout=10).text
     line = next((l for l in text.splitlines()

@@ -49,6 +49,7 @@ class ServeConfig:
     image_formats: list[str] = opt(list(IMAGE_FORMATS), "image formats accepted (415 otherwise)")
     export_dir: str | None = opt(None, "folder for the ONNX export of a PyTorch model (unset: a temp dir)")
     timeout: int = opt(60, "gunicorn worker timeout, seconds")
+    access_log: bool = opt(False, "log every request (gunicorn access log on stderr)")
 
     def validate(self) -> None:
         if not self.model_uri:

@@ -44,7 +44,8 @@ class Metrics:
                                ["result"], registry=r)
 
     def set_model(self, predictor: "Predictor") -> None:
-        self.model_version.clear()
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # not supported there; labels rarely change anyway
+            self.model_version.clear()
         version = predictor.info.version
         self.model_version.labels(predictor.info.name, predictor.backend).set(
             float(version) if version.isdigit() else 0.0)

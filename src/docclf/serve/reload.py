@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10.0  # first load failed (registry down, nothing promoted yet): try again this often
 
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -38,7 +38,8 @@ class ModelService:
                  on_reload_result: Callable[[str], None] | None = None):
         self.cfg = cfg
         self.ref: ModelRef = parse_model_uri(cfg.model_uri)  # a malformed URI fails now, not in a thread
-        self.predictor: "Predictor | None" = None
+        self._predictor: "Predictor | None" = None
+        self._pid = os.getpid()
         self.last_error: str | None = None
         self.last_check: str | None = None
         self._on_swap = on_swap or (lambda p: None)
@@ -54,6 +55,31 @@ class ModelService:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="docclf-model", daemon=True)
             self._thread.start()
+
+    @property
+    def predictor(self) -> "Predictor | None":
+        """The model serving now (None while loading). Read it once per request."""
+        if self._pid != os.getpid():
+            self._adopt_after_fork()
+        return self._predictor
+
+    @predictor.setter
+    def predictor(self, value: "Predictor | None") -> None:
+        self._predictor = value
+
+    def _adopt_after_fork(self) -> None:
+        """This process was forked from the one that built the app (gunicorn --preload). The loading
+        thread, ONNX Runtime's thread pool and the registry's connections did not survive the fork, and
+        loading again here could hang on a lock the parent's thread held at that moment (an import
+        half done). So the worker refuses to serve, and says what to change."""
+        started = self._thread is not None or self._predictor is not None
+        self._pid, self._predictor, self._registry = os.getpid(), None, None
+        if not started:
+            return
+        self.last_error = ("this worker was forked after the app started loading its model (gunicorn "
+                           "--preload); threads and ONNX Runtime sessions do not survive a fork: run gunicorn "
+                           "without --preload (each worker then loads the model itself)")
+        log.error(self.last_error)
 
     def wait_ready(self, timeout: float) -> bool:
         return self._loaded.wait(timeout)

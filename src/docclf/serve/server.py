@@ -15,7 +15,7 @@ def gunicorn_options(cfg: ServeConfig) -> dict[str, Any]:
     host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host
     return {"bind": f"{host}:{cfg.port}", "workers": cfg.workers, "threads": cfg.threads,
             "worker_class": "gthread", "timeout": cfg.timeout, "graceful_timeout": 10,
-            "accesslog": "-" if os.environ.get("DOCCLF_ACCESS_LOG") else None, "child_exit": _child_exit}
+            "accesslog": "-" if cfg.access_log else None, "child_exit": _child_exit}
 
 
 def _child_exit(server: Any, worker: Any) -> None:

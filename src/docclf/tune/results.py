@@ -257,7 +257,7 @@ def trials_figure(report: dict[str, Any]) -> Any:
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
     rows = sorted(report["trials"], key=lambda r: r["number"])
-    styles = {"COMPLETE": ("o", "tab:blue", "complete"), "PRUNED": ("x", "tab:orange", "pruned (last value)")}
+    styles = {"COMPLETE": ("o", "tab:blue", "complete"), "PRUNED": ("x", "tab:orange", "pruned (best before pruning)")}
     for state, (marker, colour, label) in styles.items():
         pts = [(r["number"], r["value"]) for r in rows if r["state"] == state and r["value"] is not None]
         if pts:

@@ -45,7 +45,8 @@ class TuneConfig:
                          choices=("auto", "maximize", "minimize"))
     pruner: str = opt("none", "stop unpromising trials early on their per-epoch metric",
                       choices=("none", "median", "hyperband"))
-    pruner_warmup_epochs: int = opt(1, "epochs a trial trains before it can be pruned")
+    pruner_warmup_epochs: int = opt(1, "epochs a trial always completes; the pruner first judges "
+                                                  "it after epoch N+1")
     pruner_startup_trials: int = opt(3, "median pruner: finished trials before it prunes any")
     n_jobs: int = opt(1, "trials run at once here; CPU threads (or GPUs) are divided between them")
     threads: int = opt(0, "CPU threads per trial (0 = this machine's cores divided by --n-jobs)")

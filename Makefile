@@ -6,10 +6,10 @@ PY     := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast bench clean
+.PHONY: help setup demo test test-fast bench clean system-deps
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,14 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed  ## create .venv and install docclf with its dependencies
 
-demo: $(VENV)/.installed  ## generate a small dataset, write a contact sheet, train and track a model
-	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 60 --max-size 1600 --overwrite
+demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, tune, register, export, serve
+	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 100 --max-size 1200 --overwrite
 	$(VENV)/bin/docclf preview $(DEMO_DIR)
-	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 6 --batch-size 32 \
-		--mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
+	@# no network here means no ImageNet weights: from scratch, a higher learning rate and more epochs
+	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 25 --batch-size 32 --lr 2e-3 \
+		--image-size 160 --mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
 	$(PY) tune_hyperparameters.py --search-strategy random --n-trials 2 --epochs 2 --data-dir $(DEMO_DIR) \
-		--models mobilenetv3_small --image-sizes 160 --mlflow-experiment demo-tuning --study-name demo-tuning \
+		--models mobilenetv3_small --image-sizes 160 --lrs 2e-3 --mlflow-experiment demo-tuning --study-name demo-tuning \
 		--output outputs/demo/tuning_results.json
 	$(PY) mlflow_utils.py --action best-run --experiment demo --metric val_f1 --register --model-name doc_classifier
 	$(PY) mlflow_utils.py --action transition-stage --model-name doc_classifier --version latest --stage Staging
@@ -40,7 +41,19 @@ demo: $(VENV)/.installed  ## generate a small dataset, write a contact sheet, tr
 	@echo "Runs:     source $(VENV)/bin/activate && mlflow ui   (then open http://127.0.0.1:5000)"
 	@echo "API:      source $(VENV)/bin/activate && python app.py --model-uri models:/doc_classifier/Production"
 
-test: $(VENV)/.installed  ## run the test suite
+system-deps:  ## install Debian's chromium, chromedriver and PostgreSQL for the browser and services tests
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing$$missing: install them (apt-get install$$missing) or those tests fail"; fi; \
+	fi
+
+test: $(VENV)/.installed system-deps  ## run the test suite
 	$(PY) -m pytest -q
 
 test-fast: $(VENV)/.installed  ## run the tests that do not start services
@@ -49,6 +62,9 @@ test-fast: $(VENV)/.installed  ## run the tests that do not start services
 bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
 	$(PY) benchmarks/bench_generate.py
 	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_export.py
+	$(PY) benchmarks/bench_tune.py
+	$(PY) benchmarks/bench_api.py
 
 clean:  ## remove generated data, runs and outputs (keeps .venv)
 	rm -rf data outputs exports mlruns mlartifacts mlflow.db .cache

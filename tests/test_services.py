@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from services import MlflowServer, postgres_cluster, s3_objects, s3_server
+from services import MlflowServer, free_port, postgres_cluster, s3_objects, s3_server
 from conftest import make_tiny_dataset
 
 pytestmark = pytest.mark.services
@@ -102,3 +103,71 @@ def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_p
     steps = _pg_rows(pg, f"SELECT step FROM metrics WHERE run_uuid = '{run_id}' AND key = 'val_loss' ORDER BY step")
     assert [s for (s,) in steps] == [1, 2, 3, 4, 5, 6]
     assert _pg_rows(pg, f"SELECT status FROM runs WHERE run_uuid = '{run_id}'") == [("FINISHED",)]
+
+
+def _run(args: list[str], timeout: int = 600) -> str:
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f"{args[0]} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, tmp_path):
+    """Two tuning workers share a PostgreSQL study; the best model is registered, validated, promoted,
+    exported and served from the tracking server; every row and object is where it should be."""
+    import optuna
+
+    pg, s3, server, data = server_env
+    optuna_url = pg.rsplit("/", 1)[0] + "/optuna"
+    tune = [str(REPO / "tune_hyperparameters.py"), "--search-strategy", "grid", "--epochs", "1",
+            "--data-dir", str(data), "--models", "mobilenetv3_small", "--batch-sizes", "8",
+            "--lrs", "0.001", "0.003", "--image-sizes", "32", "48", "--storage", optuna_url,
+            "--study-name", "team", "--mlflow-experiment", "team-tuning", "--threads", "1"]
+    workers = [subprocess.Popen([sys.executable, *tune, "--output", f"w{i}.json", "--", "--pretrained", "off"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(2)]
+    outs = [w.communicate(timeout=600)[0] for w in workers]
+    assert all(w.returncode == 0 for w in workers), "\n".join(o[-2000:] for o in outs)
+    trials = optuna.load_study(study_name="team", storage=optuna_url).get_trials(deepcopy=False)
+    done = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+    combos = [tuple(sorted(t.params.items())) for t in done]
+    assert len(done) == 4 and len(set(combos)) == 4, combos  # the grid, split, none twice
+
+    best = json.loads(_run([str(REPO / "mlflow_utils.py"), "--action", "best-run", "--experiment", "team-tuning",
+                            "--metric", "val_accuracy", "--json"]))
+    utils = [str(REPO / "mlflow_utils.py"), "--model-name", "doc_classifier"]
+    _run([*utils, "--action", "register-model", "--run-id", best["run_id"]])
+    _run([*utils, "--action", "transition-stage", "--version", "1", "--stage", "Staging"])
+    _run([*utils, "--action", "validate", "--version", "1", "--data-dir", str(data / "test")])
+    _run([*utils, "--action", "promote", "--version", "1", "--stage", "Production"])
+    _run([str(REPO / "export_model.py"), "--model-uri", "models:/doc_classifier/Production", "--format", "onnx",
+          "--output-dir", str(tmp_path / "exports"), "--data-dir", str(data)])
+
+    versions = _pg_rows(pg, "SELECT name, version, current_stage FROM model_versions")
+    assert versions == [("doc_classifier", 1, "Production")]
+    aliases = _pg_rows(pg, "SELECT alias, version FROM registered_model_aliases")
+    assert ("production", 1) in aliases
+    keys = s3_objects(s3)
+    assert any(k.endswith("export/model.onnx") for k in keys) and any("validation/" in k for k in keys)
+
+    port = free_port()
+    api = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--model-uri", "models:/doc_classifier/Production",
+                            "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        import requests
+
+        deadline = time.time() + 240
+        while True:
+            assert api.poll() is None, api.communicate()[0][-3000:]
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/ready", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.time() < deadline, "API not ready"
+            time.sleep(0.5)
+        page = next((data / "test" / "letter").iterdir())
+        answer = requests.post(f"http://127.0.0.1:{port}/predict", files={"file": page.open("rb")}, timeout=60).json()
+        assert answer["model"]["name"] == "doc_classifier" and str(answer["model"]["version"]) == "1"
+        assert abs(sum(answer["probabilities"].values()) - 1) < 1e-3
+    finally:
+        api.terminate()
+        api.wait(timeout=30)

@@ -179,8 +179,13 @@ class Registry:
         with warnings.catch_warnings(), mlflow_errors(f"cannot move {name} version {mv.version} to {stage}"):
             # Stages are deprecated since MLflow 2.9 but still work; the warning is not the user's business.
             warnings.simplefilter("ignore", FutureWarning)
-            self.client.transition_model_version_stage(name, mv.version, stage,
-                                                       archive_existing_versions=stage in STAGE_ALIASES)
+            # Archive the old holders one by one: MLflow 3.17's archive_existing_versions=True fails on
+            # PostgreSQL (it compares the integer version column with a string: "operator does not exist").
+            if stage in STAGE_ALIASES:
+                for old in self.client.search_model_versions(f"name = '{name}'"):
+                    if old.current_stage == stage and str(old.version) != str(mv.version):
+                        self.client.transition_model_version_stage(name, old.version, "Archived")
+            self.client.transition_model_version_stage(name, mv.version, stage, archive_existing_versions=False)
         self.sync_aliases(name)
         replaced = str(previous.version) if previous else None
         self._record(name, {"version": str(mv.version), "from_stage": mv.current_stage, "to_stage": stage,

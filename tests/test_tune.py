@@ -256,12 +256,13 @@ def test_random_search_draws_n_trials_from_a_range(tiny_dataset, tmp_path):
 @pytest.mark.slow
 def test_unpromising_trial_is_pruned_in_optuna_and_mlflow(tiny_dataset):
     # lr 10 diverges at once: its val_loss after epoch 1 is far above the first trial's.
-    result = run_search(tune_config(tiny_dataset, lrs=[1e-3, 10.0], epochs=3, metric="val_loss", pruner="median",
+    result = run_search(tune_config(tiny_dataset, lrs=[1e-3, 10.0], epochs=6, metric="val_loss", pruner="median",
                                     pruner_startup_trials=1, pruner_warmup_epochs=0))
     first, second = sorted(result.report["trials"], key=lambda t: t["number"])
-    assert first["state"] == "COMPLETE" and first["epochs_run"] == 3
+    assert first["state"] == "COMPLETE" and first["epochs_run"] == 6
     assert second["state"] == "PRUNED" and second["params"]["lr"] == 10.0 and second["pruned_at_epoch"] == 1
-    assert second["epochs_run"] < 3  # the stop file ended training early
+    # the stop file ends training after the epoch in progress (sub-second epochs here: allow a few)
+    assert second["epochs_run"] < 6
     assert load_trials("tune-test-grid")[1].state == TrialState.PRUNED
     tags = client().get_run(second["run_id"]).data.tags
     assert tags["optuna.state"] == "PRUNED" and tags["stopped_by"] == "stop_file"

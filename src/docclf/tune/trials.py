@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.2  # a stat and a read per poll: cheap, and pruning reacts sooner
 
 
 TRIAL_ENTRY = "from docclf.tune.trials import trial_entry; trial_entry()"

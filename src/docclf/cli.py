@@ -78,7 +78,7 @@ def _tune(ns: argparse.Namespace) -> int:
 
 
 def _add_train(sub: argparse._SubParsersAction) -> None:
-    from docclf.train import TrainConfig
+    from docclf.config import TrainConfig
 
     p = sub.add_parser("train", help="train a classifier, tracked in MLflow")
     p.add_argument("--config", help="YAML file with the same options; the command line wins")
@@ -216,7 +216,7 @@ def _export(ns: argparse.Namespace) -> int:
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    from docclf.export import ExportConfig
+    from docclf.config import ExportConfig
 
     p = sub.add_parser("export", help="export to ONNX, TorchScript and INT8, each checked against PyTorch")
     p.add_argument("--config", help="YAML file with the same options; the command line wins")

@@ -65,6 +65,132 @@ class GenerateConfig:
             raise UsageError(f"--workers must be >= 0, got {self.workers}")
 
 
+# The seed's short names, as users type them, and the timm models they mean.
+MODEL_ALIASES = {
+    "mobilenetv3_large": "mobilenetv3_large_100",
+    "mobilenetv3_small": "mobilenetv3_small_100",
+    "efficientnet_b0": "efficientnet_b0",
+}
+
+
+MONITORS = {"val_f1": "max", "val_accuracy": "max", "val_loss": "min"}
+
+
+@dataclass
+class TrainConfig:
+    """Every option of a training run; logged as MLflow params under the same names."""
+
+    data_dir: str = opt("data/documents", "ImageFolder dataset: train/, val/, optional test/, a folder per class")
+    model: str = opt("mobilenetv3_large", "mobilenetv3_large, mobilenetv3_small, efficientnet_b0 or a timm name")
+    epochs: int = opt(30, "training epochs")
+    batch_size: int = opt(32, "images per batch (per process under torchrun)")
+    lr: float = opt(3e-4, "peak learning rate (AdamW)")
+    weight_decay: float = opt(0.05, "AdamW weight decay")
+    warmup_epochs: float = opt(1.0, "linear warm-up before the cosine decay, in epochs")
+    label_smoothing: float = opt(0.1, "cross-entropy label smoothing")
+    grad_clip: float = opt(1.0, "clip the gradient norm to this (0 = off)")
+    patience: int = opt(10, "stop after this many epochs without improvement of --monitor (0 = off)")
+    monitor: str = opt("val_f1", "metric that picks best.pth and drives early stopping", choices=tuple(MONITORS))
+    image_size: int = opt(224, "input size in pixels (square, letterboxed)")
+    resize_mode: str = opt("pad", "pad keeps the page's shape with white borders; squash stretches",
+                           choices=("pad", "squash"))
+    pretrained: str = opt("auto", "ImageNet weights: auto (if loadable), on (required), off",
+                          choices=("auto", "on", "off"))
+    amp: bool | None = opt(None, "mixed precision (default: on for CUDA, off on CPU where bf16 was slower)")
+    channels_last: bool = opt(True, "channels-last memory format (1.6-2x faster on CPU)")
+    device: str = opt("auto", "auto, cpu, cuda or cuda:N")
+    threads: int = opt(0, "CPU threads for torch (0 = torch's default)")
+    num_workers: int = opt(-1, "loader worker processes (-1 = auto: 0 on CPU, 4 on CUDA)")
+    seed: int = opt(42, "random seed")
+    crop_scale_min: float = opt(0.75, "RandomResizedCrop: smallest share of the page kept")
+    hflip_prob: float = opt(0.0, "RandomHorizontalFlip probability (off: real pages are never mirrored)")
+    brightness: float = opt(0.2, "ColorJitter brightness")
+    contrast: float = opt(0.2, "ColorJitter contrast")
+    saturation: float = opt(0.2, "ColorJitter saturation")
+    grayscale_prob: float = opt(0.25, "probability of a grey page (colour must not be the cue)")
+    on_bad_image: str = opt("skip", "an unreadable image: skip it (warn, count) or stop", choices=("skip", "stop"))
+    cache_dir: str | None = opt(None, "resized-page cache (default: $DOCCLF_CACHE_DIR or ~/.cache/docclf)")
+    output_dir: str | None = opt(None, "checkpoints folder (default: outputs/<run name>)")
+    resume: str | None = opt(None, "checkpoint to continue from, or 'auto' for OUTPUT_DIR/last.pth")
+    mlflow_experiment: str = opt("docclf", "MLflow experiment (created if missing)")
+    mlflow_run_name: str | None = opt(None, "MLflow run name (default: MODEL-TIMESTAMP)")
+    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    parent_run_id: str | None = opt(None, "make the run a child of this MLflow run (used by tuning)")
+    metrics_file: str | None = opt(None, "append each epoch's metrics to this JSON-lines file (for tuners)")
+    stop_file: str | None = opt(None, "stop after the current epoch when this file exists (tuners prune so)")
+    log_model: bool = opt(True, "log an MLflow pytorch model (pytorch_model) at the end")
+    progress: bool = opt(True, "show progress bars")
+
+    def validate(self) -> None:
+        if self.model not in MODEL_ALIASES:  # only other names need timm (and torch) to check
+            from docclf.modeling import resolve_model_name
+
+            resolve_model_name(self.model)
+        for name in ("epochs", "batch_size", "image_size"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
+        if self.image_size < 32:
+            raise UsageError(f"--image-size must be at least 32, got {self.image_size}")
+        if self.lr <= 0:
+            raise UsageError(f"--lr must be positive, got {self.lr}")
+        if not 0 < self.crop_scale_min <= 1:
+            raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
+
+    def augment(self) -> Any:
+        """The batch augmentation these options describe (a docclf.data.AugmentConfig)."""
+        from docclf.data import AugmentConfig
+
+        return AugmentConfig(crop_scale=(self.crop_scale_min, 1.0), hflip_prob=self.hflip_prob,
+                             brightness=self.brightness, contrast=self.contrast, saturation=self.saturation,
+                             grayscale_prob=self.grayscale_prob)
+
+
+FORMATS = ("onnx", "torchscript", "int8")
+FLOAT_MAX_LOGIT_DIFF = 1e-4
+
+
+@dataclass
+class ExportConfig:
+    """Options of `docclf export` / export_model.py."""
+
+    model_uri: str | None = opt(None, "registered model: models:/NAME/VERSION, models:/NAME/STAGE or models:/NAME@ALIAS")
+    run_id: str | None = opt(None, "MLflow run whose checkpoint (model_final.pth) to export")
+    checkpoint: str | None = opt(None, "checkpoint file (model_final.pth, best.pth)")
+    format: str = opt("all", "what to write", choices=("onnx", "torchscript", "int8", "all"))
+    output_dir: str = opt("exports", "folder for the files and model.json")
+    data_dir: str | None = opt(None, "real images for calibration and parity: a dataset (its val/ is used) or a "
+                                     "split folder (default: the training run's data_dir)")
+    parity_images: int = opt(256, "validation images in the parity check (spread over the split)")
+    calibration_images: int = opt(128, "validation images that calibrate INT8")
+    onnx_exporter: str = opt("dynamo", "torch.onnx exporter (legacy: the deprecated TorchScript-based one)",
+                             choices=("dynamo", "legacy"))
+    opset: int = opt(18, "ONNX opset")
+    logit_tolerance: float = opt(FLOAT_MAX_LOGIT_DIFF, "float files: largest allowed |logit difference| from PyTorch")
+    keep_slow_int8: bool = opt(False, "keep model_int8.onnx even where it is not faster than float ONNX")
+    latency_runs: int = opt(30, "timed batch-1 calls per format")
+    threads: int = opt(0, "CPU threads for PyTorch and ONNX Runtime (0 = their defaults)")
+    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    log_to_mlflow: bool = opt(True, "log the files and the parity report on the source run")
+    cache_dir: str | None = opt(None, "resized-page cache folder")
+
+    def validate(self) -> None:
+        given = [n for n in ("model_uri", "run_id", "checkpoint") if getattr(self, n)]
+        if len(given) != 1:
+            raise UsageError("give exactly one of --model-uri, --run-id, --checkpoint"
+                             + (f" (got {', '.join('--' + g.replace('_', '-') for g in given)})" if given else ""))
+        if self.model_uri and not self.model_uri.startswith("models:/"):
+            raise UsageError(f"--model-uri {self.model_uri!r} must look like models:/NAME/VERSION, "
+                             "models:/NAME/STAGE or models:/NAME@ALIAS")
+        if self.logit_tolerance <= 0:
+            raise UsageError(f"--logit-tolerance must be positive, got {self.logit_tolerance}")
+        for name in ("parity_images", "calibration_images", "latency_runs", "opset"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
+
+    def formats(self) -> list[str]:
+        return list(FORMATS) if self.format == "all" else [self.format]
+
+
 # --------------------------------------------------------------------------- machinery
 
 

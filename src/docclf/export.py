@@ -30,17 +30,15 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from docclf.config import opt
+from docclf.config import FLOAT_MAX_LOGIT_DIFF, FORMATS, ExportConfig  # noqa: F401 - re-exported
 from docclf.errors import UsageError
 from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file
 from docclf.timing import measure_speed
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("onnx", "torchscript", "int8")
 FILES = {"onnx": "model.onnx", "torchscript": "model_torchscript.pt", "int8": "model_int8.onnx"}
 SIDECAR = "model.json"
-FLOAT_MAX_LOGIT_DIFF = 1e-4
 INT8_MAX_ACCURACY_LOSS = 1.0  # points
 INPUT_NAME, OUTPUT_NAME = "input", "logits"
 
@@ -49,48 +47,6 @@ Predict = Callable[[np.ndarray], np.ndarray]
 
 class ParityError(Exception):
     """An exported file does not match the PyTorch model closely enough."""
-
-
-@dataclass
-class ExportConfig:
-    """Options of `docclf export` / export_model.py."""
-
-    model_uri: str | None = opt(None, "registered model: models:/NAME/VERSION, models:/NAME/STAGE or models:/NAME@ALIAS")
-    run_id: str | None = opt(None, "MLflow run whose checkpoint (model_final.pth) to export")
-    checkpoint: str | None = opt(None, "checkpoint file (model_final.pth, best.pth)")
-    format: str = opt("all", "what to write", choices=("onnx", "torchscript", "int8", "all"))
-    output_dir: str = opt("exports", "folder for the files and model.json")
-    data_dir: str | None = opt(None, "real images for calibration and parity: a dataset (its val/ is used) or a "
-                                     "split folder (default: the training run's data_dir)")
-    parity_images: int = opt(256, "validation images in the parity check (spread over the split)")
-    calibration_images: int = opt(128, "validation images that calibrate INT8")
-    onnx_exporter: str = opt("dynamo", "torch.onnx exporter (legacy: the deprecated TorchScript-based one)",
-                             choices=("dynamo", "legacy"))
-    opset: int = opt(18, "ONNX opset")
-    logit_tolerance: float = opt(FLOAT_MAX_LOGIT_DIFF, "float files: largest allowed |logit difference| from PyTorch")
-    keep_slow_int8: bool = opt(False, "keep model_int8.onnx even where it is not faster than float ONNX")
-    latency_runs: int = opt(30, "timed batch-1 calls per format")
-    threads: int = opt(0, "CPU threads for PyTorch and ONNX Runtime (0 = their defaults)")
-    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
-    log_to_mlflow: bool = opt(True, "log the files and the parity report on the source run")
-    cache_dir: str | None = opt(None, "resized-page cache folder")
-
-    def validate(self) -> None:
-        given = [n for n in ("model_uri", "run_id", "checkpoint") if getattr(self, n)]
-        if len(given) != 1:
-            raise UsageError("give exactly one of --model-uri, --run-id, --checkpoint"
-                             + (f" (got {', '.join('--' + g.replace('_', '-') for g in given)})" if given else ""))
-        if self.model_uri and not self.model_uri.startswith("models:/"):
-            raise UsageError(f"--model-uri {self.model_uri!r} must look like models:/NAME/VERSION, "
-                             "models:/NAME/STAGE or models:/NAME@ALIAS")
-        if self.logit_tolerance <= 0:
-            raise UsageError(f"--logit-tolerance must be positive, got {self.logit_tolerance}")
-        for name in ("parity_images", "calibration_images", "latency_runs", "opset"):
-            if getattr(self, name) <= 0:
-                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
-
-    def formats(self) -> list[str]:
-        return list(FORMATS) if self.format == "all" else [self.format]
 
 
 @dataclass

@@ -12,17 +12,12 @@ from typing import Any, Iterator
 import torch
 from torch import nn
 
+from docclf.config import MODEL_ALIASES
 from docclf.errors import UsageError
 from docclf.preprocess import PreprocessConfig
 
 log = logging.getLogger(__name__)
 
-# The seed's short names, as users type them, and the timm models they mean.
-MODEL_ALIASES = {
-    "mobilenetv3_large": "mobilenetv3_large_100",
-    "mobilenetv3_small": "mobilenetv3_small_100",
-    "efficientnet_b0": "efficientnet_b0",
-}
 HUB_HOST = ("huggingface.co", 443)
 
 

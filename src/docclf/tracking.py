@@ -68,6 +68,22 @@ def connect(uri: str) -> None:
     elif uri.startswith("file:") or (not uri.startswith(("sqlite:", "postgresql", "mysql")) and "://" not in uri):
         os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")  # the seed's mlruns/ option
     mlflow.set_tracking_uri(uri)
+    if uri.startswith("sqlite:///"):
+        _create_sqlite_store_once(uri)
+
+
+def _create_sqlite_store_once(uri: str) -> None:
+    """Create a new SQLite store under a file lock: two processes migrating a fresh mlflow.db at
+    the same moment fail in alembic (seen with parallel trials in a new folder)."""
+    import fcntl
+
+    import mlflow
+
+    db = Path(uri[len("sqlite:///"):])
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with open(db.with_name(db.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        mlflow.MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
 
 
 def git_commit() -> str:

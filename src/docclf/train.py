@@ -21,8 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from docclf.config import opt
-from docclf.data import (AugmentConfig, CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
+from docclf.config import MONITORS, TrainConfig  # noqa: F401 - TrainConfig re-exported
+from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
                          iterate_batches, load_or_build_cache, scan_split)
 from docclf.errors import UsageError
 from docclf.metrics import summarize
@@ -30,72 +30,6 @@ from docclf.modeling import (create_model, inference_state, load_checkpoint_file
                              resolve_model_name, unwrap)
 
 log = logging.getLogger(__name__)
-
-MONITORS = {"val_f1": "max", "val_accuracy": "max", "val_loss": "min"}
-
-
-@dataclass
-class TrainConfig:
-    """Every option of a training run; logged as MLflow params under the same names."""
-
-    data_dir: str = opt("data/documents", "ImageFolder dataset: train/, val/, optional test/, a folder per class")
-    model: str = opt("mobilenetv3_large", "mobilenetv3_large, mobilenetv3_small, efficientnet_b0 or a timm name")
-    epochs: int = opt(30, "training epochs")
-    batch_size: int = opt(32, "images per batch (per process under torchrun)")
-    lr: float = opt(3e-4, "peak learning rate (AdamW)")
-    weight_decay: float = opt(0.05, "AdamW weight decay")
-    warmup_epochs: float = opt(1.0, "linear warm-up before the cosine decay, in epochs")
-    label_smoothing: float = opt(0.1, "cross-entropy label smoothing")
-    grad_clip: float = opt(1.0, "clip the gradient norm to this (0 = off)")
-    patience: int = opt(10, "stop after this many epochs without improvement of --monitor (0 = off)")
-    monitor: str = opt("val_f1", "metric that picks best.pth and drives early stopping", choices=tuple(MONITORS))
-    image_size: int = opt(224, "input size in pixels (square, letterboxed)")
-    resize_mode: str = opt("pad", "pad keeps the page's shape with white borders; squash stretches",
-                           choices=("pad", "squash"))
-    pretrained: str = opt("auto", "ImageNet weights: auto (if loadable), on (required), off",
-                          choices=("auto", "on", "off"))
-    amp: bool | None = opt(None, "mixed precision (default: on for CUDA, off on CPU where bf16 was slower)")
-    channels_last: bool = opt(True, "channels-last memory format (1.6-2x faster on CPU)")
-    device: str = opt("auto", "auto, cpu, cuda or cuda:N")
-    threads: int = opt(0, "CPU threads for torch (0 = torch's default)")
-    num_workers: int = opt(-1, "loader worker processes (-1 = auto: 0 on CPU, 4 on CUDA)")
-    seed: int = opt(42, "random seed")
-    crop_scale_min: float = opt(0.75, "RandomResizedCrop: smallest share of the page kept")
-    hflip_prob: float = opt(0.0, "RandomHorizontalFlip probability (off: real pages are never mirrored)")
-    brightness: float = opt(0.2, "ColorJitter brightness")
-    contrast: float = opt(0.2, "ColorJitter contrast")
-    saturation: float = opt(0.2, "ColorJitter saturation")
-    grayscale_prob: float = opt(0.25, "probability of a grey page (colour must not be the cue)")
-    on_bad_image: str = opt("skip", "an unreadable image: skip it (warn, count) or stop", choices=("skip", "stop"))
-    cache_dir: str | None = opt(None, "resized-page cache (default: $DOCCLF_CACHE_DIR or ~/.cache/docclf)")
-    output_dir: str | None = opt(None, "checkpoints folder (default: outputs/<run name>)")
-    resume: str | None = opt(None, "checkpoint to continue from, or 'auto' for OUTPUT_DIR/last.pth")
-    mlflow_experiment: str = opt("docclf", "MLflow experiment (created if missing)")
-    mlflow_run_name: str | None = opt(None, "MLflow run name (default: MODEL-TIMESTAMP)")
-    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
-    parent_run_id: str | None = opt(None, "make the run a child of this MLflow run (used by tuning)")
-    metrics_file: str | None = opt(None, "append each epoch's metrics to this JSON-lines file (for tuners)")
-    stop_file: str | None = opt(None, "stop after the current epoch when this file exists (tuners prune so)")
-    log_model: bool = opt(True, "log an MLflow pytorch model (pytorch_model) at the end")
-    progress: bool = opt(True, "show progress bars")
-
-    def validate(self) -> None:
-        resolve_model_name(self.model)
-        for name in ("epochs", "batch_size", "image_size"):
-            if getattr(self, name) <= 0:
-                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
-        if self.image_size < 32:
-            raise UsageError(f"--image-size must be at least 32, got {self.image_size}")
-        if self.lr <= 0:
-            raise UsageError(f"--lr must be positive, got {self.lr}")
-        if not 0 < self.crop_scale_min <= 1:
-            raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
-
-    def augment(self) -> AugmentConfig:
-        return AugmentConfig(crop_scale=(self.crop_scale_min, 1.0), hflip_prob=self.hflip_prob,
-                             brightness=self.brightness, contrast=self.contrast, saturation=self.saturation,
-                             grayscale_prob=self.grayscale_prob)
-
 
 @dataclass
 class TrainState:
@@ -284,7 +218,13 @@ class Trainer:
         return 4 if self.device.type == "cuda" else 0  # memory-mapped reads are cheaper than IPC on CPU
 
     # -- one epoch
-    def train_epoch(self, epoch: int) -> dict[str, float]:
+    def stop_requested(self, per_batch: bool = False) -> bool:
+        """True once --stop-file exists. Per batch only in one process: DDP ranks must stop in step."""
+        if not self.cfg.stop_file or (per_batch and self.dist.world > 1):
+            return False
+        return Path(self.cfg.stop_file).exists()
+
+    def train_epoch(self, epoch: int) -> dict[str, float] | None:
         from tqdm import tqdm
 
         cfg, model = self.cfg, self.ddp_model
@@ -301,6 +241,8 @@ class Trainer:
                    total=len(batches), desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False,
                    disable=not (cfg.progress and self.dist.main))
         for images, labels in bar:
+            if self.stop_requested(per_batch=True):
+                return None  # a tuner pruned this trial: the partial epoch is dropped, last.pth is intact
             images = images.to(self.device, non_blocking=True)
             labels = labels.to(self.device, non_blocking=True)
             x = augment_batch(images, aug, self.pcfg, g)  # (B, 3, S, S)
@@ -483,11 +425,21 @@ def train(cfg: TrainConfig) -> TrainResult:
             td.destroy_process_group()
 
 
+def _note_stop(t: Trainer, when: str) -> None:
+    log.info("stop requested (%s exists) %s", t.cfg.stop_file, when)
+    if t.tracker:
+        t.tracker.set_tags({"stopped_by": "stop_file"})
+
+
 def _fit(t: Trainer) -> TrainResult:
     cfg, state = t.cfg, t.state
     stopped_early = False
     for epoch in range(state.epoch + 1, cfg.epochs + 1):
         metrics = t.train_epoch(epoch)
+        if metrics is None:
+            _note_stop(t, f"during epoch {epoch}")
+            stopped_early = True
+            break
         val_loss, cm = t.evaluate_split(t.splits["val"])
         summary = summarize(cm, t.classes)
         metrics.update(val_loss=val_loss, val_accuracy=summary["accuracy"], val_f1=summary["macro_f1"])
@@ -513,10 +465,8 @@ def _fit(t: Trainer) -> TrainResult:
             if cfg.metrics_file:
                 with open(cfg.metrics_file, "a") as fh:
                     fh.write(json.dumps({"epoch": epoch, **metrics}) + "\n")
-        if cfg.stop_file and Path(cfg.stop_file).exists():
-            log.info("stop requested (%s exists) after epoch %d", cfg.stop_file, epoch)
-            if t.tracker:
-                t.tracker.set_tags({"stopped_by": "stop_file"})
+        if epoch < cfg.epochs and t.stop_requested():
+            _note_stop(t, f"after epoch {epoch}")
             stopped_early = True
             break
         if cfg.patience and state.bad_epochs >= cfg.patience:

@@ -109,7 +109,7 @@ class SearchPlan:
 
 def _train_field_types() -> dict[str, Any]:
     """Training option -> its type (`int | None` -> int)."""
-    from docclf.train import TrainConfig
+    from docclf.config import TrainConfig
 
     types = {}
     for name, tp in typing.get_type_hints(TrainConfig).items():
@@ -193,7 +193,7 @@ def _distribution(name: str, spec: Any) -> Any:
 
 def _parse_train_args(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(file values, command-line values) of the training options given after `--`."""
-    from docclf.train import TrainConfig
+    from docclf.config import TrainConfig
 
     parser = argparse.ArgumentParser(prog="docclf tune ... --", add_help=False, exit_on_error=False)
     parser.add_argument("--config")
@@ -210,7 +210,7 @@ def _parse_train_args(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def make_plan(cfg: TuneConfig) -> SearchPlan:
     """Check the space and the fixed training options up front: a typo fails now, not in 54 trials."""
-    from docclf.train import TrainConfig
+    from docclf.config import TrainConfig
 
     space = load_space(cfg)
     file_values, cli_values = _parse_train_args(cfg.train_args)

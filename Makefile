@@ -20,6 +20,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed  ## create .venv and install docclf with its dependencies
 
 demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, tune, register, export, serve
+	rm -rf outputs/demo exports/demo
 	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 100 --max-size 1200 --overwrite
 	$(VENV)/bin/docclf preview $(DEMO_DIR)
 	@# no network here means no ImageNet weights: from scratch, a higher learning rate and more epochs
@@ -27,7 +28,7 @@ demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, 
 		--image-size 160 --mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
 	$(PY) tune_hyperparameters.py --search-strategy random --n-trials 2 --epochs 2 --data-dir $(DEMO_DIR) \
 		--models mobilenetv3_small --image-sizes 160 --lrs 2e-3 --mlflow-experiment demo-tuning --study-name demo-tuning \
-		--output outputs/demo/tuning_results.json
+		--storage sqlite:///outputs/demo/optuna.db --output outputs/demo/tuning_results.json
 	$(PY) mlflow_utils.py --action best-run --experiment demo --metric val_f1 --register --model-name doc_classifier
 	$(PY) mlflow_utils.py --action transition-stage --model-name doc_classifier --version latest --stage Staging
 	$(PY) mlflow_utils.py --action validate --model-name doc_classifier --version latest --data-dir $(DEMO_DIR)/test
@@ -67,4 +68,4 @@ bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
 	$(PY) benchmarks/bench_api.py
 
 clean:  ## remove generated data, runs and outputs (keeps .venv)
-	rm -rf data outputs exports mlruns mlartifacts mlflow.db .cache
+	rm -rf data outputs exports mlruns mlartifacts mlflow.db mlflow.db.lock optuna.db optuna.db.lock .cache

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from docclf.config import GenerateConfig, add_config_args, config_from_args
-from docclf.errors import UsageError
+from docclf.errors import Interrupted, UsageError
 
 
 def _generate(ns: argparse.Namespace) -> int:
@@ -34,10 +34,11 @@ def _preview(ns: argparse.Namespace) -> int:
 def _train(ns: argparse.Namespace) -> int:
     from docclf.train import TrainConfig, train
 
-    result = train(config_from_args(TrainConfig, ns))
+    cfg = config_from_args(TrainConfig, ns)
+    result = train(cfg)
     if result.run_id:
         test = result.test or {}
-        print(f"run {result.run_id}: best {ns.monitor if 'monitor' in ns else 'val_f1'} "
+        print(f"run {result.run_id}: best {cfg.monitor} "
               f"{result.best_metric:.4f} at epoch {result.best_epoch}; "
               f"{test.get('split', 'test')} accuracy {test.get('accuracy', float('nan')):.4f}, "
               f"macro F1 {test.get('macro_f1', float('nan')):.4f}")
@@ -77,13 +78,20 @@ def _tune(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _config_command(sub: argparse._SubParsersAction, name: str, cls: type, func: Callable[..., int],
+                    **kw: str) -> argparse.ArgumentParser:
+    """A subcommand whose flags are the fields of a config dataclass, plus --config FILE.yaml."""
+    p = sub.add_parser(name, **kw)
+    p.add_argument("--config", help="YAML file with the same options; the command line wins")
+    add_config_args(p, cls)
+    p.set_defaults(func=func)
+    return p
+
+
 def _add_train(sub: argparse._SubParsersAction) -> None:
     from docclf.config import TrainConfig
 
-    p = sub.add_parser("train", help="train a classifier, tracked in MLflow")
-    p.add_argument("--config", help="YAML file with the same options; the command line wins")
-    add_config_args(p, TrainConfig)
-    p.set_defaults(func=_train)
+    _config_command(sub, "train", TrainConfig, _train, help="train a classifier, tracked in MLflow")
 
 
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
@@ -100,10 +108,8 @@ def _add_evaluate(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_generate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("generate", help="generate a synthetic document dataset (ImageFolder)")
-    p.add_argument("--config", help="YAML file with the same options; the command line wins")
-    add_config_args(p, GenerateConfig)
-    p.set_defaults(func=_generate)
+    _config_command(sub, "generate", GenerateConfig, _generate,
+                    help="generate a synthetic document dataset (ImageFolder)")
 
 
 def _add_preview(sub: argparse._SubParsersAction) -> None:
@@ -218,10 +224,8 @@ def _export(ns: argparse.Namespace) -> int:
 def _add_export(sub: argparse._SubParsersAction) -> None:
     from docclf.config import ExportConfig
 
-    p = sub.add_parser("export", help="export to ONNX, TorchScript and INT8, each checked against PyTorch")
-    p.add_argument("--config", help="YAML file with the same options; the command line wins")
-    add_config_args(p, ExportConfig)
-    p.set_defaults(func=_export)
+    _config_command(sub, "export", ExportConfig, _export,
+                    help="export to ONNX, TorchScript and INT8, each checked against PyTorch")
 
 
 def _serve(ns: argparse.Namespace) -> int:
@@ -269,13 +273,9 @@ def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | Non
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:
-        from docclf.train import Interrupted
-
-        if isinstance(exc, Interrupted):
-            print(f"{parser.prog}: stopped by {exc}; the last finished epoch is saved", file=sys.stderr)
-            return 128 + exc.signum
-        raise
+    except Interrupted as exc:
+        print(f"{parser.prog}: stopped by {exc}; the last finished epoch is saved", file=sys.stderr)
+        return 128 + exc.signum
 
 
 def main() -> None:

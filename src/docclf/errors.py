@@ -3,3 +3,13 @@
 
 class UsageError(Exception):
     """Bad input from the user (an option, a path, a file): say what was wrong and what to do."""
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived during training; the run ends as KILLED after `last.pth` is safe."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum

@@ -24,7 +24,7 @@ from torch import nn
 from docclf.config import MONITORS, TrainConfig  # noqa: F401 - TrainConfig re-exported
 from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
                          iterate_batches, load_or_build_cache, scan_split)
-from docclf.errors import UsageError
+from docclf.errors import Interrupted, UsageError
 from docclf.metrics import summarize
 from docclf.modeling import (create_model, inference_state, load_checkpoint_file, preprocess_config_for,
                              resolve_model_name, unwrap)
@@ -53,14 +53,6 @@ class TrainResult:
     test: dict[str, Any] | None
     model_uri: str | None
     stopped_early: bool
-
-
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; the run ends as KILLED after `last.pth` is safe."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
 
 
 # --------------------------------------------------------------------------- environment

@@ -221,6 +221,10 @@ def test_grid_runs_every_combination_once_ranked_in_json_and_mlflow(tiny_dataset
     assert report["best"]["number"] == trials[0]["number"]
     assert all(t["run_id"] and "test_accuracy" in t["metrics"] and t["epochs_run"] == 1 for t in trials)
     assert "rank  trial  state" in printed and trials[0]["run_id"] in printed
+    # finished trials keep model_final.pth, not the optimiser-laden best.pth / last.pth
+    for t in trials:
+        kept = {p.name for p in Path(t["output_dir"]).glob("*.pth")}
+        assert kept == {"model_final.pth"}, kept
 
     # MLflow: one parent run, the four trials as its children, tagged with number and state
     parent_id = report["mlflow"]["parent_run_id"]

@@ -65,6 +65,8 @@ class TuneConfig:
     tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
     cache_dir: str | None = opt(None, "resized-page cache shared by the trials (default: training's default)")
     output_dir: str | None = opt(None, "folder of the trials' outputs (default: outputs/tuning/STUDY)")
+    keep_checkpoints: bool = opt(False, "keep each finished trial's best.pth and last.pth (model_final.pth "
+                                        "and the MLflow run are always kept)")
     output: str = opt("tuning_results.json", "JSON file with every trial, ranked")
     top_k: int = opt(5, "rows of the printed table")
     dry_run: bool = opt(False, "print the combinations (grid) or the space, and exit")

@@ -283,6 +283,17 @@ class Search:
                 watch = self._watch(trial, proc, metrics_file, stop_file, run_name, start)
             duration = time.monotonic() - start
             self._conclude(trial, proc.returncode, watch, duration, _tail(log_file), run_name)
+        self._drop_training_checkpoints(trial, tdir)
+
+    def _drop_training_checkpoints(self, trial: optuna.Trial, tdir: Path) -> None:
+        """A finished trial needs no optimiser state: 54 efficientnet trials would keep several GB."""
+        from optuna.trial import TrialState
+
+        if self.cfg.keep_checkpoints:
+            return
+        if self.storage.get_trial(trial._trial_id).state in (TrialState.COMPLETE, TrialState.PRUNED):
+            for name in ("best.pth", "last.pth"):
+                (tdir / name).unlink(missing_ok=True)
 
     def _train_args(self, params: dict[str, Any], run_name: str, tdir: Path, slot: Slot) -> list[str]:
         cfg = self.cfg

@@ -195,7 +195,7 @@ def _build_cache(files: SplitFiles, pcfg: PreprocessConfig, final: Path, on_bad_
              "paths": [str(files.paths[i]) for i in keep], "labels": [files.labels[i] for i in keep],
              "bad": bad}
     (tmp / "index.json").write_text(json.dumps(index))
-    os.replace(tmp, final) if not final.exists() else shutil.rmtree(tmp)
+    os.replace(tmp, final)  # atomic, and under the lock: no other builder can have made `final`
 
 
 class _InProcess:

@@ -12,7 +12,7 @@ import torch
 
 from docclf.data import SplitFiles, batch_indices, eval_batch, iterate_batches, load_or_build_cache, scan_split
 from docclf.errors import UsageError
-from docclf.metrics import summarize
+from docclf.metrics import confusion_matrix, summarize
 from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file
 from docclf.preprocess import PreprocessConfig
 
@@ -67,7 +67,7 @@ def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_
         bad += len(split.bad)
         for images, labels in iterate_batches(split, batch_indices(len(split), batch_size, False, 0, 0)):
             preds = clf.model(eval_batch(images, clf.preprocess)).argmax(1).numpy()
-            cm += np.bincount(labels.numpy() * n + preds, minlength=n * n).reshape(n, n)
+            cm += confusion_matrix(labels.numpy(), preds, n)
     report = summarize(cm, clf.classes)
     report["bad_images"] = bad
     return report

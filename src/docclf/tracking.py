@@ -25,17 +25,12 @@ MODEL_ARTIFACT = "pytorch_model"
 CHECKPOINT_ARTIFACT = "model_final.pth"
 
 
-def _transport_errors() -> tuple[type[BaseException], ...]:
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What a call to an unreachable or failing tracking server raises (for `except` clauses)."""
     import requests
     from mlflow.exceptions import MlflowException
 
     return (requests.RequestException, MlflowException, ConnectionError, TimeoutError)
-
-
-def __getattr__(name: str):  # module attribute, computed on first use
-    if name == "TRANSPORT_ERRORS":
-        return _transport_errors()
-    raise AttributeError(name)
 
 
 def resolve_tracking_uri(cli_value: str | None) -> str:
@@ -176,18 +171,6 @@ class RunTracker:
     # -- artifacts
     def log_artifact(self, path: str | Path, artifact_path: str | None = None) -> None:
         self._client.log_artifact(self.run_id, str(path), artifact_path)
-
-    def log_json(self, obj: Any, name: str) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            p = Path(tmp) / name
-            p.write_text(json.dumps(obj, indent=2))
-            self.log_artifact(p)
-
-    def log_figure(self, fig: Any, name: str) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            p = Path(tmp) / name
-            fig.savefig(p, dpi=110, bbox_inches="tight")
-            self.log_artifact(p)
 
     def log_pytorch_model(self, model: Any, image_size: int, meta: dict[str, Any]) -> str:
         """Log the model as MLflow's pytorch flavour (pickle: any batch and size), returns its URI.

@@ -394,7 +394,7 @@ def train(cfg: TrainConfig) -> TrainResult:
         if main:
             try:
                 result = _finish(trainer, result)
-            except tracking.TRANSPORT_ERRORS as exc:
+            except tracking.transport_errors() as exc:
                 raise UsageError(
                     f"training finished, but the tracking server failed while receiving the final artifacts "
                     f"({type(exc).__name__}); the checkpoints are safe in {trainer.out_dir}: when the server is "

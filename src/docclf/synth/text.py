@@ -16,10 +16,16 @@ LOCALES: tuple[tuple[str, float], ...] = (
 
 @functools.lru_cache(maxsize=None)
 def faker_for(locale: str):
-    """One Faker per locale per process; callers reseed it per page with `seed_instance`."""
+    """One Faker per locale per process, its word lists in a fixed order; callers reseed it per page."""
     from faker import Faker
 
-    return Faker(locale)
+    fake = Faker(locale)
+    for provider in fake.get_providers():
+        # Some providers build lists from sets (it_IT cities), whose order follows the per-process
+        # string hash seed: sort them so a page never depends on PYTHONHASHSEED.
+        if isinstance(getattr(provider, "cities", None), list):
+            provider.cities = sorted(provider.cities)
+    return fake
 
 
 def pick_locale(rng: random.Random) -> str:

@@ -104,14 +104,27 @@ def preprocess_config_for(model: nn.Module, image_size: int, resize_mode: str = 
 
 @dataclass
 class Classifier:
-    """A model with everything needed to use it: classes, preprocessing and where it came from."""
+    """A model with everything needed to use it: classes, preprocessing and where it came from.
 
-    model: nn.Module
+    modality "image" uses `model` alone; "text" uses `text_view` (words from OCR) alone; "fusion"
+    combines both as `fusion` says (docclf.fusion). `model` is None for a text-only model.
+    """
+
+    model: nn.Module | None
     classes: list[str]
     preprocess: PreprocessConfig
     model_name: str
     source: str
     meta: dict[str, Any]
+    modality: str = "image"
+    text_view: Any = None  # docclf.textview.TextView
+    ocr: Any = None  # docclf.ocr.OcrConfig
+    fusion: Any = None  # docclf.fusion.FusionConfig
+
+    @property
+    def reads(self) -> bool:
+        """True when the model needs the page's words (OCR)."""
+        return self.text_view is not None
 
     @torch.inference_mode()
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
@@ -153,15 +166,25 @@ def load_checkpoint_file(path: str | Path) -> dict[str, Any]:
 
 
 def classifier_from_checkpoint(ckpt: dict[str, Any], source: str) -> Classifier:
-    """Rebuild the model of a training or inference checkpoint, in eval mode."""
+    """Rebuild the model of a training or inference checkpoint, in eval mode (with its text view if any)."""
     import timm
 
-    if "model_name" not in ckpt or "state_dict" not in ckpt:
+    from docclf.fusion import FusionConfig
+    from docclf.ocr import OcrConfig
+    from docclf.textview import TextView
+
+    modality = ckpt.get("modality", "image")
+    if "model_name" not in ckpt or ("state_dict" not in ckpt and modality != "text"):
         raise UsageError(f"{source} is not a docclf checkpoint (no model_name/state_dict)")
-    model = timm.create_model(ckpt["model_name"], pretrained=False, num_classes=ckpt["num_classes"])
-    model.load_state_dict(ckpt["state_dict"])
-    model.eval()
-    meta = {k: v for k, v in ckpt.items() if k not in ("state_dict", "optimizer", "scaler")}
+    model = None
+    if ckpt.get("state_dict") is not None:
+        model = timm.create_model(ckpt["model_name"], pretrained=False, num_classes=ckpt["num_classes"])
+        model.load_state_dict(ckpt["state_dict"])
+        model.eval()
+    meta = {k: v for k, v in ckpt.items() if k not in ("state_dict", "optimizer", "scaler", "text_view")}
+    text_view = TextView.from_state(ckpt["text_view"]) if ckpt.get("text_view") else None
     return Classifier(model=model, classes=list(ckpt["classes"]),
                       preprocess=PreprocessConfig.from_dict(ckpt["preprocess"]),
-                      model_name=ckpt["model_name"], source=source, meta=meta)
+                      model_name=ckpt["model_name"], source=source, meta=meta, modality=modality,
+                      text_view=text_view, ocr=OcrConfig.from_dict(ckpt.get("ocr")) if text_view else None,
+                      fusion=FusionConfig.from_dict(ckpt.get("fusion")))

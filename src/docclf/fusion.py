@@ -1,0 +1,161 @@
+"""Combining the views, calibrating them and abstaining: numpy only, shared by evaluate, predict and serving.
+
+Each view gives class probabilities: the image network (how the page looks) and the text view
+(what it says, where). They fail on different pages, so the fused answer is their product with
+each view's temperature fitted on the validation split (a calibrated product of experts):
+    p(c) ∝ p_image(c)^w_image · p_text(c)^w_text
+A page with no readable words leaves the text view out. A page the model should not name
+(a form, a receipt, a blank page, a class it was never taught) gets label None and a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+BLANK_MIN_WORDS = 3  # fewer words than this and an almost white page: nothing to classify
+BLANK_INK = 0.004  # share of dark pixels under which a page counts as blank
+
+
+@dataclass
+class FusionConfig:
+    """How the views combine and when to abstain; stored in the checkpoint, shown in the run."""
+
+    image_weight: float = 1.0
+    text_weight: float = 1.0
+    image_temperature: float = 1.0
+    text_temperature: float = 1.0
+    abstain_below: float = 0.5  # fused confidence under this -> label None
+    reject_class: str | None = None  # a trained "none of these" class (e.g. "other"): answered as None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> "FusionConfig":
+        d = dict(d or {})
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Decision:
+    """One page's answer: label (None when abstaining), confidence, probabilities per view."""
+
+    label: str | None
+    confidence: float
+    probabilities: dict[str, float]
+    reason: str | None = None
+    views: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"label": self.label, "confidence": round(self.confidence, 6),
+                             "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()}}
+        if self.reason:
+            d["abstain_reason"] = self.reason
+        if self.views:
+            d["views"] = {k: {c: round(p, 6) for c, p in v.items()} for k, v in self.views.items()}
+        return d
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def fuse_logits(image_logits: np.ndarray | None, text_logits: np.ndarray | None, has_text: np.ndarray | None,
+                cfg: FusionConfig) -> np.ndarray:
+    """(N, C) fused probabilities from either or both views' logits; rows without text use the image alone."""
+    parts = []
+    if image_logits is not None:
+        parts.append(cfg.image_weight * log_softmax(np.asarray(image_logits, np.float64) / cfg.image_temperature))
+    if text_logits is not None:
+        t = cfg.text_weight * log_softmax(np.asarray(text_logits, np.float64) / cfg.text_temperature)
+        if has_text is not None and image_logits is not None:
+            t = t * np.asarray(has_text, np.float64)[:, None]  # no words: the text view abstains
+        parts.append(t)
+    if not parts:
+        raise ValueError("fuse_logits needs at least one view")
+    return np.exp(log_softmax(sum(parts)))
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray, lo: float = 0.05, hi: float = 20.0) -> float:
+    """The temperature minimising validation NLL (golden-section search over log T: NLL is unimodal in it)."""
+    logits = np.asarray(logits, np.float64)
+    labels = np.asarray(labels)
+    if len(labels) == 0:
+        return 1.0
+
+    def nll(log_t: float) -> float:
+        lp = log_softmax(logits / np.exp(log_t))
+        return float(-lp[np.arange(len(labels)), labels].mean())
+
+    a, b = np.log(lo), np.log(hi)
+    g = (np.sqrt(5) - 1) / 2
+    c, d = b - g * (b - a), a + g * (b - a)
+    for _ in range(60):
+        if nll(c) < nll(d):
+            b = d
+        else:
+            a = c
+        c, d = b - g * (b - a), a + g * (b - a)
+    return float(np.exp((a + b) / 2))
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, n_bins: int = 15) -> float:
+    """ECE: the confidence-weighted gap between confidence and accuracy over equal-width bins."""
+    probs = np.asarray(probs, np.float64)
+    labels = np.asarray(labels)
+    if len(labels) == 0:
+        return 0.0
+    conf = probs.max(1)
+    correct = (probs.argmax(1) == labels).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        in_bin = (conf > lo) & (conf <= hi) if lo > 0 else (conf >= lo) & (conf <= hi)
+        if in_bin.any():
+            ece += in_bin.mean() * abs(correct[in_bin].mean() - conf[in_bin].mean())
+    return float(ece)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def ink_share(gray_small: np.ndarray) -> float:
+    """Share of dark pixels of a small greyscale rendering of the page (uint8)."""
+    g = np.asarray(gray_small)
+    if g.size == 0:
+        return 0.0
+    # relative to the page's own paper colour, so grey scans and dark borders do not count as ink
+    paper = np.percentile(g, 90)
+    return float((g < paper - 80).mean())
+
+
+def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words: int | None = None,
+           ink: float | None = None, views: dict[str, np.ndarray] | None = None) -> Decision:
+    """The answer for one page from its fused probabilities (C,), abstaining when it should."""
+    probs = np.asarray(probs, np.float64)
+    classes = list(classes)
+    shown = [c for c in classes if c != cfg.reject_class]
+    keep = [classes.index(c) for c in shown]
+    p_shown = {c: float(probs[i]) for c, i in zip(shown, keep)}
+    view_probs = {name: {c: float(v[i]) for c, i in zip(shown, keep)} for name, v in (views or {}).items()}
+    top = int(np.argmax(probs))
+    best_shown = max(p_shown, key=p_shown.get) if p_shown else None
+    conf = float(probs[top])
+    reason = None
+    if ink is not None and ink < BLANK_INK and (n_words is None or n_words < BLANK_MIN_WORDS):
+        reason = "the page is blank or almost blank"
+    elif cfg.reject_class and classes[top] == cfg.reject_class:
+        reason = f"looks like none of the known classes (closest: {best_shown})"
+    elif conf < cfg.abstain_below:
+        reason = (f"not confident enough: {best_shown} at {conf:.2f}, under the abstain threshold "
+                  f"{cfg.abstain_below:.2f}")
+    if reason:
+        return Decision(None, p_shown.get(best_shown, 0.0) if best_shown else 0.0, p_shown, reason, view_probs)
+    return Decision(classes[top], conf, p_shown, None, view_probs)

@@ -30,7 +30,7 @@ from docclf.preprocess import BadImageError, PreprocessConfig, letterbox, normal
 log = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
-CACHE_FORMAT = 1  # bump when the cache layout or letterboxing changes
+CACHE_FORMAT = 2  # bump when the cache layout or decoding changes (2: JPEG at 1/8 scale, deep-bit, EXIF)
 
 
 # --------------------------------------------------------------------------- scanning

@@ -28,7 +28,7 @@ def bench_size(long_px: int, pages: int, scan_prob: float, seed: int) -> dict[st
         cls = CLASSES[i % len(CLASSES)]
         rng = random.Random(page_seed(seed, cls, i))
         t0 = time.process_time()
-        img, _, _ = render_page(cls, rng, long_px)
+        img = render_page(cls, rng, long_px).image
         if rng.random() < scan_prob:
             img = scan(img, rng)
         times["draw"].append(time.process_time() - t0)

@@ -81,7 +81,7 @@ def test_every_page_identical_across_processes_and_worker_counts(tmp_path):
     before it, or the interpreter's string hash seed (it_IT city names once followed it)."""
     a = read_files(_generate_in_subprocess(tmp_path / "a", 1, "1"))
     b = read_files(_generate_in_subprocess(tmp_path / "b", 2, "2"))
-    assert len(a) == 5 * 12 + 2
+    assert len(a) == 5 * 12 * 2 + 2  # every page, its words file, manifest.csv and dataset.json
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
 
@@ -118,7 +118,8 @@ def test_classes_counts_and_splits(dataset):
     for split in SPLITS:
         assert sorted(p.name for p in (out / split).iterdir()) == sorted(CLASSES)
         for cls in CLASSES:
-            n = len(list((out / split / cls).iterdir()))
+            n = len(list((out / split / cls).glob("*.png")))
+            assert len(list((out / split / cls).glob("*.words.json"))) == n
             assert n == summary["counts"][split][cls] == expected[split]
     assert json.loads((out / "dataset.json").read_text()) == summary
 
@@ -187,6 +188,59 @@ def test_split_counts(n, split, expected):
     assert split_counts(n, split) == expected
 
 
+# --------------------------------------------------------------------------- words next to each page
+
+# Words every page of a class is likely to carry, in any of the generator's languages (lower case).
+CLASS_WORDS = {
+    "invoice": {"invoice", "rechnung", "facture", "factura", "fattura", "factuur", "fatura", "total", "totaal",
+                "totale", "gesamtbetrag", "vat", "mwst.", "tva", "iva", "btw", "iban"},
+    "letter": {"dear", "sincerely,", "regards,", "geehrte", "grüßen", "madame,", "cordialement,", "estimado",
+               "atentamente,", "gentile", "saluti,", "geachte", "groet,", "caro", "cumprimentos,"},
+    "presentation": set(),  # slides can be a title and a few words: no fixed vocabulary
+    "resume": {"experience", "education", "skills", "berufserfahrung", "ausbildung", "expérience", "formation",
+               "experiencia", "formación", "esperienza", "istruzione", "werkervaring", "opleiding",
+               "experiência", "formação", "languages", "sprachen", "langues", "idiomas", "lingue", "talen"},
+    "scientific_paper": {"et", "al.", "the", "of", "and", "we", "results", "figure", "table", "abstract"},
+}
+
+
+def read_words(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_page_has_its_words_file(dataset):
+    out, summary = dataset
+    assert summary["words"]["suffix"] == ".words.json"
+    for row in read_manifest(out):
+        words_file = out / row["path"].replace(".png", ".words.json")
+        doc = read_words(words_file)
+        assert set(doc) == {"format", "source", "size", "words"}
+        assert (doc["format"], doc["source"]) == (1, "generator")
+        assert doc["size"] == [int(row["width"]), int(row["height"])]
+        assert doc["words"], row["path"]
+        for text, x0, y0, x1, y1, conf in doc["words"]:
+            assert text and not any(c.isspace() for c in text)
+            assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and conf == 100
+            assert all(round(v, 4) == v for v in (x0, y0, x1, y1))
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_words_are_the_class_vocabulary_and_sit_on_ink(cls):
+    """Each recorded box covers drawn ink, and the class's usual words are there to be read."""
+    hits = 0
+    for seed in range(4):
+        page = render_page(cls, random.Random(seed), 800)
+        grey = np.asarray(page.image.convert("L"), dtype=np.int16)
+        h, w = grey.shape
+        inked = 0
+        for _, x0, y0, x1, y1, _ in page.words:
+            box = grey[int(y0 * h):max(int(y0 * h) + 1, round(y1 * h)), int(x0 * w):max(int(x0 * w) + 1, round(x1 * w))]
+            inked += int(box.max() - box.min() > 40)
+        assert inked >= 0.95 * len(page.words), f"{cls} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+        hits += bool({t.lower() for t, *_ in page.words} & CLASS_WORDS[cls])
+    assert not CLASS_WORDS[cls] or hits >= 3
+
+
 # --------------------------------------------------------------------------- layouts and effects
 
 
@@ -196,7 +250,7 @@ def test_every_layout_family_renders(cls):
     assert len(names) >= 4 and len(set(names)) == len(names)
     for i, name in enumerate(names):
         for seed in range(3):  # several seeds reach the random branches inside a family
-            img, got, fonts = render_page(cls, random.Random(seed * 100 + i), 300, family=i)
+            img, got, fonts, _ = render_page(cls, random.Random(seed * 100 + i), 300, family=i)
             assert got == name
             assert max(img.size) == 300
             assert (img.width > img.height) == (cls == "presentation")
@@ -206,18 +260,18 @@ def test_every_layout_family_renders(cls):
 
 def test_families_look_different():
     """Two families of a class must not produce the same page from the same RNG."""
-    a, _, _ = render_page("invoice", random.Random(1), 200, family=0)
-    b, _, _ = render_page("invoice", random.Random(1), 200, family=1)
+    a = render_page("invoice", random.Random(1), 200, family=0).image
+    b = render_page("invoice", random.Random(1), 200, family=1).image
     assert a.tobytes() != b.tobytes()
 
 
 def test_full_resolution_page():
-    img, _, _ = render_page("scientific_paper", random.Random(3), 3508, family=0)
+    img = render_page("scientific_paper", random.Random(3), 3508, family=0).image
     assert max(img.size) == 3508 and 2400 < min(img.size) < 2800
 
 
 def test_scan_is_deterministic_and_keeps_the_size():
-    page, _, _ = render_page("letter", random.Random(5), 400)
+    page = render_page("letter", random.Random(5), 400).image
     outs = [scan(page, random.Random(k)) for k in (11, 11, 12)]
     assert outs[0].size == page.size and outs[0].mode == "RGB"
     assert outs[0].tobytes() == outs[1].tobytes()

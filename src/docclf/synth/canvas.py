@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
-from docclf.synth.fonts import Face, measure, truetype
+from docclf.synth.fonts import Face, ink_box, measure, truetype
 
 RGB = tuple[int, int, int]
+WHITESPACE = re.compile(r"(\s+)")  # split keeping the separators: words at even, whitespace at odd indices
 Point = tuple[float, float]
 
 PAGE_SIZES_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0),
@@ -30,6 +32,7 @@ class Canvas:
         self.img = Image.new("RGB", size, bg)
         self.draw = ImageDraw.Draw(self.img)
         self.used: set[str] = set()
+        self.words: list[tuple[str, float, float, float, float]] = []  # drawn words, boxes in pixels
 
     def px(self, v: float) -> int:
         return round(v * self.s)
@@ -53,7 +56,37 @@ class Canvas:
         stroke = max(1, round(size * self.s * 0.03)) if bold and size * self.s > 8 else 0
         self.draw.text((x * self.s, y * self.s), text, font=self.font(face, size), fill=fill, anchor=anchor,
                        stroke_width=stroke, stroke_fill=fill if stroke else None)
+        if anchor == "ls":
+            self._record_words(x, y, text, face, size)
         return self.width(text, face, size)
+
+    def _record_words(self, x: float, y: float, text: str, face: Face, size: float) -> None:
+        """Keep each whitespace-separated word of a drawn line with its ink box (the page's ground truth)."""
+        s = self.s * size
+        pos = x * self.s
+        base = y * self.s
+        for i, part in enumerate(WHITESPACE.split(text)):
+            if i % 2 and part:  # the whitespace between words
+                pos += measure(face.path, part) * s
+            elif part:
+                left, top, right, bottom = ink_box(face.path, part)
+                if right > left:
+                    self.words.append((part, pos + left * s, base + top * s, pos + right * s, base + bottom * s))
+                pos += measure(face.path, part) * s
+
+    def page_words(self) -> list[list]:
+        """Drawn words as [text, x0, y0, x1, y1, 100], boxes as fractions of the page's width and height.
+
+        Fractions hold for the saved image whatever it is resized to; boxes are clipped to the page and
+        words drawn entirely off it are dropped.
+        """
+        w, h = self.img.width, self.img.height
+        out = []
+        for word, x0, y0, x1, y1 in self.words:
+            box = [min(max(v, 0.0), 1.0) for v in (x0 / w, y0 / h, x1 / w, y1 / h)]
+            if box[2] > box[0] and box[3] > box[1]:
+                out.append([word, *(round(v, 4) for v in box), 100])
+        return out
 
     def text_right(self, x: float, y: float, text: str, face: Face, size: float, fill: RGB = (20, 20, 20),
                    bold: bool = False) -> float:

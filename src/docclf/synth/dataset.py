@@ -20,6 +20,7 @@ from pathlib import Path
 
 from docclf.config import CLASSES, GenerateConfig
 from docclf.errors import UsageError
+from docclf.ocr import WORDS_FORMAT, WORDS_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +85,31 @@ def plan(cfg: GenerateConfig) -> list[PageJob]:
     return jobs
 
 
-def render_job(job: PageJob) -> tuple[bytes, dict, set[str]]:
-    """Render and encode one page; returns the file bytes, its manifest row and the fonts used."""
+def render_job(job: PageJob) -> tuple[bytes, bytes, dict, set[str]]:
+    """Render and encode one page; returns the image bytes, its words file, its manifest row and the fonts used."""
     from docclf.synth.layouts import render_page
     from docclf.synth.scan import scan
 
     rng = random.Random(job.seed)
     long_px = rng.randint(job.min_size, job.max_size)
-    img, layout, fonts = render_page(job.cls, rng, long_px)
+    img, layout, fonts, words = render_page(job.cls, rng, long_px)
     if rng.random() < job.scan_prob:
-        img = scan(img, rng)
+        img = scan(img, rng)  # keeps the size; its small rotation is left out of the word boxes
     data = encode(img, job.fmt)
     row = {"path": job.rel_path, "split": job.split, "class": job.cls, "layout": layout, "width": img.width,
            "height": img.height, "sha256": hashlib.sha256(data).hexdigest()}
-    return data, row, fonts
+    return data, encode_words(words, img.size), row, fonts
+
+
+def words_path(rel_path: str) -> str:
+    """Where a page's words go: `train/invoice/invoice_00001.png` -> `train/invoice/invoice_00001.words.json`."""
+    return rel_path.rsplit(".", 1)[0] + WORDS_SUFFIX
+
+
+def encode_words(words: list[list], size: tuple[int, int]) -> bytes:
+    """The words file: the format the OCR reader writes too (docclf.ocr), with the generator as source."""
+    doc = {"format": WORDS_FORMAT, "source": "generator", "size": list(size), "words": words}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def encode(img, fmt: str) -> bytes:
@@ -114,8 +126,9 @@ def _run_chunk(out_dir: str, jobs: list[PageJob]) -> list[tuple[dict, list[str]]
     """Worker task: render and write a few pages."""
     results = []
     for job in jobs:
-        data, row, fonts = render_job(job)
+        data, words, row, fonts = render_job(job)
         Path(out_dir, job.rel_path).write_bytes(data)
+        Path(out_dir, words_path(job.rel_path)).write_bytes(words)
         results.append((row, sorted(fonts)))
     return results
 
@@ -195,6 +208,9 @@ def generate_dataset(cfg: GenerateConfig, progress: bool = True) -> dict:
         "fonts_used": len(used),
         "manifest": "manifest.csv",
         "manifest_columns": list(MANIFEST_COLUMNS),
+        "words": {"suffix": WORDS_SUFFIX, "format": WORDS_FORMAT, "source": "generator",
+                  "fields": ["text", "x0", "y0", "x1", "y1", "confidence"],
+                  "boxes": "fractions of the image's width and height, in drawing order"},
     }
     (out / "dataset.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary

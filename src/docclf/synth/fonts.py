@@ -161,6 +161,13 @@ def measure(path: str, text: str) -> float:
     return truetype(path, MEASURE_PX).getlength(text) / MEASURE_PX
 
 
+@functools.lru_cache(maxsize=65536)
+def ink_box(path: str, word: str) -> tuple[float, float, float, float]:
+    """Ink bounds (left, top, right, bottom) of `word` drawn at the origin on its baseline, in units of the size."""
+    left, top, right, bottom = truetype(path, MEASURE_PX).getbbox(word, anchor="ls")
+    return left / MEASURE_PX, top / MEASURE_PX, right / MEASURE_PX, bottom / MEASURE_PX
+
+
 @dataclass(frozen=True)
 class Family:
     """Faces of one family by role; missing roles fall back to the regular face."""

@@ -6,6 +6,7 @@ import importlib
 import random
 from collections.abc import Callable
 from types import ModuleType
+from typing import NamedTuple
 
 from PIL import Image
 
@@ -25,9 +26,17 @@ def family_names(cls: str) -> list[str]:
     return [name for name, _ in _module(cls).FAMILIES]
 
 
-def render_page(cls: str, rng: random.Random, long_px: int,
-                family: int | None = None) -> tuple[Image.Image, str, set[str]]:
-    """Draw one page of `cls`; returns the RGB image, the layout family's name and the font files used."""
+class Rendered(NamedTuple):
+    """One drawn page: the image, its layout family, the font files used and the words drawn."""
+
+    image: Image.Image
+    layout: str
+    fonts: set[str]
+    words: list[list]  # [text, x0, y0, x1, y1, 100] in drawing order, boxes as fractions of the page
+
+
+def render_page(cls: str, rng: random.Random, long_px: int, family: int | None = None) -> Rendered:
+    """Draw one page of `cls` from its own RNG."""
     mod = _module(cls)
     families: tuple[tuple[str, Callable[[Doc], None]], ...] = mod.FAMILIES
     weights = getattr(mod, "WEIGHTS", None)
@@ -39,4 +48,4 @@ def render_page(cls: str, rng: random.Random, long_px: int,
     img = doc.cv.img
     if rng.random() < GREY_PAGE_P:
         img = img.convert("L").convert("RGB")
-    return img, name, doc.cv.used
+    return Rendered(img, name, doc.cv.used, doc.cv.page_words())

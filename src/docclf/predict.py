@@ -42,7 +42,7 @@ def image_logits(clf: Any, letterboxed: np.ndarray, batch_size: int = 64) -> np.
     out = []
     with torch.inference_mode():
         for i in range(0, len(letterboxed), batch_size):
-            batch = torch.from_numpy(np.ascontiguousarray(letterboxed[i:i + batch_size]))
+            batch = torch.from_numpy(np.array(letterboxed[i:i + batch_size]))  # a copy: caches are read-only
             out.append(clf.model(eval_batch(batch, clf.preprocess)).float().numpy())
     n = len(clf.classes)
     return np.concatenate(out) if out else np.zeros((0, n), np.float32)

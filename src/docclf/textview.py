@@ -196,7 +196,6 @@ class TextView:
     bias: np.ndarray
     classes: list[str]
     cfg: TextConfig
-    temperature: float = 1.0
 
     def logits(self, pages: Sequence[PageWords | None]) -> np.ndarray:
         """(N, C) logits; a page without words gets all zeros (no opinion)."""
@@ -211,14 +210,15 @@ class TextView:
         return out
 
     def proba(self, pages: Sequence[PageWords | None]) -> np.ndarray:
-        return softmax(self.logits(pages) / self.temperature)
+        """Uncalibrated probabilities (the fusion config holds the fitted temperature)."""
+        return softmax(self.logits(pages))
 
     def state(self) -> dict[str, Any]:
         """Plain data and arrays for a checkpoint (only the non-zero weight rows are kept)."""
         rows = np.flatnonzero(np.abs(self.weights).sum(1))
         return {"format": "docclf.textview/1", "classes": list(self.classes), "config": self.cfg.to_dict(),
                 "rows": rows.astype(np.int64), "row_weights": self.weights[rows].astype(np.float32),
-                "bias": self.bias.astype(np.float32), "temperature": float(self.temperature)}
+                "bias": self.bias.astype(np.float32)}
 
     @classmethod
     def from_state(cls, st: dict[str, Any]) -> "TextView":
@@ -226,8 +226,7 @@ class TextView:
         rows, row_w = np.asarray(st["rows"]), np.asarray(st["row_weights"], np.float32)
         weights = np.zeros((cfg.n_features, len(st["classes"])), np.float32)
         weights[rows] = row_w
-        return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg,
-                   float(st.get("temperature", 1.0)))
+        return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

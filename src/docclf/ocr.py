@@ -140,7 +140,8 @@ class Reader:
         t = self._tess
         start = time.perf_counter()
         grey = page.convert("L")
-        scale = self.cfg.long_side / max(grey.size)
+        # at most 2x up: enlarging a small image further makes Tesseract slower, not better
+        scale = min(self.cfg.long_side / max(grey.size), 2.0)
         if abs(scale - 1) > 0.05:
             w, h = max(1, round(grey.width * scale)), max(1, round(grey.height * scale))
             grey = grey.resize((w, h), Image.Resampling.BILINEAR, reducing_gap=3.0)

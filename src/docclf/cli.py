@@ -32,13 +32,15 @@ def _preview(ns: argparse.Namespace) -> int:
 
 
 def _train(ns: argparse.Namespace) -> int:
+    from docclf.modeling import resolve_model_name
     from docclf.train import TrainConfig, train
 
     cfg = config_from_args(TrainConfig, ns)
+    resolve_model_name(cfg.model)  # a typo fails now, before the dataset is read
     result = train(cfg)
     if result.run_id:
         test = result.test or {}
-        print(f"run {result.run_id}: best {cfg.monitor} "
+        print(f"run {result.run_id}: best {cfg.metric} "
               f"{result.best_metric:.4f} at epoch {result.best_epoch}; "
               f"{test.get('split', 'test')} accuracy {test.get('accuracy', float('nan')):.4f}, "
               f"macro F1 {test.get('macro_f1', float('nan')):.4f}")

@@ -1,32 +1,71 @@
-"""Typed configs for every pipeline stage.
+"""Typed configs for every pipeline stage, and the one builder that fills them.
 
 One spelling per option everywhere: the dataclass field `batch_size` is the YAML key
-`batch_size`, the command-line flag `--batch-size` and the MLflow param `batch_size`.
-Precedence: dataclass defaults < YAML file (`--config`) < command line. Unknown YAML keys
-are errors, so a typo never silently falls back to a default.
+`batch_size`, the command-line flag `--batch-size` and the MLflow param `batch_size`. An old
+spelling (the seed's `--monitor`, `--format`, ...) is an alias of a field: the flag and the
+YAML key both still work. Precedence: dataclass defaults < YAML file (`--config`) < DOCCLF_*
+variables (configs with an `env_prefix`: the service) < command line. Unknown keys are errors,
+so a typo never silently falls back to a default.
+
+This module imports nothing heavy (no torch, timm, mlflow): the CLI starts without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from docclf.errors import UsageError
 
 CLASSES: tuple[str, ...] = ("invoice", "letter", "presentation", "resume", "scientific_paper")
 
 
-def opt(default: Any, help: str, *, choices: typing.Sequence[Any] | None = None, **kw: Any) -> Any:
-    """A dataclass field carrying its command-line help (and allowed values)."""
-    meta = {"help": help, "choices": choices}
+def opt(default: Any, help: str, *, choices: typing.Sequence[Any] | None = None,
+        aliases: tuple[str, ...] = (), positional: bool = False, **kw: Any) -> Any:
+    """A dataclass field carrying its command-line help, allowed values, old spellings (and whether
+    the command line takes it without a flag)."""
+    meta = {"help": help, "choices": choices, "aliases": aliases, "positional": positional}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda d=default: type(d)(d), metadata=meta, **kw)
     return field(default=default, metadata=meta, **kw)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+Direction = Literal["maximize", "minimize"]
+
+# Every metric a training run logs, and which way is better. Training's --metric, tuning's
+# --metric and the registry's best-run / --order-by all read this one table.
+METRICS: dict[str, Direction] = {
+    "val_accuracy": "maximize", "val_f1": "maximize", "val_loss": "minimize",
+    "test_accuracy": "maximize", "test_f1": "maximize", "test_loss": "minimize",
+    "train_accuracy": "maximize", "train_loss": "minimize",
+    "images_per_second": "maximize", "epoch_seconds": "minimize",
+}
+VAL_METRICS = ("val_f1", "val_accuracy", "val_loss")  # what a run can pick best.pth by, per epoch
+
+
+def metric_direction(metric: str) -> Direction:
+    """Whether `metric` is better high or low; a name outside the table is a loss or a time if it says so."""
+    if metric in METRICS:
+        return METRICS[metric]
+    low = metric.lower()
+    return "minimize" if any(w in low for w in ("loss", "seconds", "latency", "_ms")) else "maximize"
+
+
+def higher_is_better(metric: str) -> bool:
+    return metric_direction(metric) == "maximize"
+
+
+# --------------------------------------------------------------------------- the stages
 
 
 @dataclass
@@ -41,9 +80,13 @@ class GenerateConfig:
     min_size: int = opt(224, "smallest long side of a page, in pixels")
     max_size: int = opt(3508, "largest long side of a page, in pixels (3508 = A4 at 300 dpi)")
     scan_prob: float = opt(0.4, "share of pages given scan effects (rotation, blur, noise, ...)")
-    format: str = opt("png", "image file format", choices=("png", "jpg"))
+    image_format: str = opt("png", "image file format", choices=("png", "jpg"), aliases=("format",))
     workers: int = opt(0, "worker processes (0 = all cores)")
     overwrite: bool = opt(False, "replace a non-empty output dir")
+
+    @property
+    def format(self) -> str:  # the seed's name, still read by the generator
+        return self.image_format
 
     def validate(self) -> None:
         unknown = sorted(set(self.classes) - set(CLASSES))
@@ -65,6 +108,17 @@ class GenerateConfig:
             raise UsageError(f"--workers must be >= 0, got {self.workers}")
 
 
+@dataclass
+class PreviewConfig:
+    """Options of the contact sheet (`docclf preview`)."""
+
+    data_dir: str = opt("data/documents", "dataset folder written by `docclf generate` (or any ImageFolder)",
+                        positional=True)
+    output: str | None = opt(None, "PNG path (default: DATA_DIR/contact_sheet.png)")
+    per_class: int = opt(6, "samples per class")
+    split: str = opt("train", "split to sample from")
+
+
 # The seed's short names, as users type them, and the timm models they mean.
 MODEL_ALIASES = {
     "mobilenetv3_large": "mobilenetv3_large_100",
@@ -73,7 +127,17 @@ MODEL_ALIASES = {
 }
 
 
-MONITORS = {"val_f1": "max", "val_accuracy": "max", "val_loss": "min"}
+@dataclass
+class AugmentConfig:
+    """Per-batch augmentation. Defaults keep most of the page: a layout is a global cue."""
+
+    crop_scale: tuple[float, float] = (0.75, 1.0)
+    crop_ratio: tuple[float, float] = (0.8, 1.25)
+    hflip_prob: float = 0.0
+    brightness: float = 0.2
+    contrast: float = 0.2
+    saturation: float = 0.2
+    grayscale_prob: float = 0.25
 
 
 @dataclass
@@ -81,7 +145,8 @@ class TrainConfig:
     """Every option of a training run; logged as MLflow params under the same names."""
 
     data_dir: str = opt("data/documents", "ImageFolder dataset: train/, val/, optional test/, a folder per class")
-    model: str = opt("mobilenetv3_large", "mobilenetv3_large, mobilenetv3_small, efficientnet_b0 or a timm name")
+    model: str = opt("mobilenetv3_large", "architecture: mobilenetv3_large, mobilenetv3_small, efficientnet_b0 "
+                                          "or a timm name")
     epochs: int = opt(30, "training epochs")
     batch_size: int = opt(32, "images per batch (per process under torchrun)")
     lr: float = opt(3e-4, "peak learning rate (AdamW)")
@@ -89,8 +154,9 @@ class TrainConfig:
     warmup_epochs: float = opt(1.0, "linear warm-up before the cosine decay, in epochs")
     label_smoothing: float = opt(0.1, "cross-entropy label smoothing")
     grad_clip: float = opt(1.0, "clip the gradient norm to this (0 = off)")
-    patience: int = opt(10, "stop after this many epochs without improvement of --monitor (0 = off)")
-    monitor: str = opt("val_f1", "metric that picks best.pth and drives early stopping", choices=tuple(MONITORS))
+    patience: int = opt(10, "stop after this many epochs without improvement of --metric (0 = off)")
+    metric: str = opt("val_f1", "validation metric that picks best.pth and drives early stopping",
+                      choices=VAL_METRICS, aliases=("monitor",))
     image_size: int = opt(224, "input size in pixels (square, letterboxed)")
     resize_mode: str = opt("pad", "pad keeps the page's shape with white borders; squash stretches",
                            choices=("pad", "squash"))
@@ -120,12 +186,22 @@ class TrainConfig:
     stop_file: str | None = opt(None, "stop after the current epoch when this file exists (tuners prune so)")
     log_model: bool = opt(True, "log an MLflow pytorch model (pytorch_model) at the end")
     progress: bool = opt(True, "show progress bars")
+    modality: str = opt("fusion", "what the model uses: image (how the page looks), text (its words, by OCR) "
+                                  "or fusion (both, calibrated)", choices=("image", "text", "fusion"))
+    text_source: str = opt("words", "training words: 'words' = the generator's ground truth with simulated OCR "
+                                    "noise (OCR for pages without it), 'ocr' = Tesseract on every page",
+                           choices=("words", "ocr"))
+    ocr_languages: str = opt("eng", "Tesseract languages, '+'-joined (e.g. eng+deu+fra); each one costs time")
+    ocr_long_side: int = opt(1600, "pages are resized to this long side before OCR (1600 = ~140 dpi for A4)")
+    text_c: float = opt(4.0, "text view: inverse regularisation strength of its logistic regression")
+    abstain_below: float = opt(0.5, "answer 'none of these' (label null) when the fused confidence is under this")
+
+    @property
+    def monitor(self) -> str:  # the seed's name for --metric
+        return self.metric
 
     def validate(self) -> None:
-        if self.model not in MODEL_ALIASES:  # only other names need timm (and torch) to check
-            from docclf.modeling import resolve_model_name
-
-            resolve_model_name(self.model)
+        # A timm name other than the short ones is checked by modeling.resolve_model_name (it needs timm).
         for name in ("epochs", "batch_size", "image_size"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
@@ -136,13 +212,134 @@ class TrainConfig:
         if not 0 < self.crop_scale_min <= 1:
             raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
 
-    def augment(self) -> Any:
-        """The batch augmentation these options describe (a docclf.data.AugmentConfig)."""
-        from docclf.data import AugmentConfig
-
+    def augment(self) -> AugmentConfig:
+        """The batch augmentation these options describe."""
         return AugmentConfig(crop_scale=(self.crop_scale_min, 1.0), hflip_prob=self.hflip_prob,
                              brightness=self.brightness, contrast=self.contrast, saturation=self.saturation,
                              grayscale_prob=self.grayscale_prob)
+
+
+MODEL_REF_HELP = ("model reference: a checkpoint (.pth), an export folder, a run id or runs:/ID[/PATH], "
+                  "models:/NAME/VERSION, models:/NAME/STAGE or models:/NAME@ALIAS")
+TRACKING_URI_HELP = "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)"
+
+
+@dataclass
+class EvaluateConfig:
+    """Options of `docclf evaluate`."""
+
+    model_uri: str = opt("", MODEL_REF_HELP, aliases=("model",))
+    data_dir: str = opt("", "a split folder (class sub-folders) or a whole dataset")
+    json: bool = opt(False, "print one JSON object instead of tables")
+    batch_size: int = opt(64, "images per batch")
+    tracking_uri: str | None = opt(None, TRACKING_URI_HELP)
+    cache_dir: str | None = opt(None, "resized-page cache folder")
+    on_bad_image: str = opt("skip", "an unreadable image: skip it (warn, count) or stop", choices=("skip", "stop"))
+
+    def validate(self) -> None:
+        if not self.model_uri:
+            raise UsageError("no model to evaluate: pass --model-uri (" + MODEL_REF_HELP + ")")
+        if not self.data_dir:
+            raise UsageError("no data to evaluate on: pass --data-dir (a split folder or a dataset)")
+        if self.batch_size <= 0:
+            raise UsageError(f"--batch-size must be positive, got {self.batch_size}")
+
+
+@dataclass
+class TuneConfig:
+    """Options of a hyperparameter search (`docclf tune`, `tune_hyperparameters.py`)."""
+
+    search_strategy: str = opt("grid", "grid (every combination once), random or tpe (Bayesian, Optuna's TPE)",
+                               choices=("grid", "random", "tpe"))
+    n_trials: int | None = opt(None, "trials in the study (default: grid all combinations, random/tpe 20)")
+    data_dir: str = opt("data/documents", "dataset every trial trains on")
+    epochs: int = opt(10, "training epochs per trial")
+    models: list[str] = opt(["mobilenetv3_large", "mobilenetv3_small", "efficientnet_b0"],
+                            "architectures to search")
+    batch_sizes: list[int] = opt([32, 64, 128], "batch sizes to search")
+    lrs: list[float] = opt([1e-4, 3e-4, 1e-3], "learning rates to search")
+    image_sizes: list[int] = opt([224, 256], "image sizes to search")
+    space: str | None = opt(None, "YAML search space {option: [values] or {low, high, log}}; replaces "
+                                  "--models/--batch-sizes/--lrs/--image-sizes")
+    metric: str = opt("val_accuracy", "per-epoch validation metric to optimise, rank and prune on",
+                      choices=VAL_METRICS)
+    direction: str = opt("auto", "maximize or minimize the metric (auto: from the metric)",
+                         choices=("auto", "maximize", "minimize"))
+    pruner: str = opt("none", "stop unpromising trials early on their per-epoch metric",
+                      choices=("none", "median", "hyperband"))
+    pruner_warmup_epochs: int = opt(1, "epochs a trial always completes; the pruner first judges it after epoch N+1")
+    pruner_startup_trials: int = opt(3, "median pruner: finished trials before it prunes any")
+    n_jobs: int = opt(1, "trials run at once here; CPU threads (or GPUs) are divided between them")
+    threads: int = opt(0, "CPU threads per trial (0 = this machine's cores divided by --n-jobs)")
+    devices: str = opt("auto", "auto (CUDA GPUs if any), cpu, or GPU ids like 0,1: one GPU per running trial")
+    storage: str = opt("sqlite:///optuna.db", "Optuna storage URL: a SQLite file, or postgresql://... "
+                                              "shared by workers on several machines")
+    study_name: str | None = opt(None, "study to create or resume (default: EXPERIMENT-STRATEGY)")
+    seed: int | None = opt(None, "sampler seed (random/tpe; reproducible with one worker)")
+    tpe_startup_trials: int = opt(0, "tpe: random trials before TPE models the space (0 = auto)")
+    heartbeat_interval: int = opt(30, "seconds between a running trial's heartbeats")
+    grace_period: int = opt(120, "seconds without a heartbeat after which a trial is re-queued")
+    max_retries: int = opt(2, "times a trial whose worker died is re-queued")
+    retry_failed: bool = opt(False, "run the parameters of failed trials again")
+    trial_timeout: float = opt(0.0, "seconds after which a trial is stopped and failed (0 = no limit)")
+    mlflow_experiment: str = opt("tuning", "MLflow experiment of the parent run and its trials")
+    tracking_uri: str | None = opt(None, TRACKING_URI_HELP)
+    cache_dir: str | None = opt(None, "resized-page cache shared by the trials (default: training's default)")
+    output_dir: str | None = opt(None, "folder of the trials' outputs (default: outputs/tuning/STUDY)")
+    keep_checkpoints: bool = opt(False, "keep each finished trial's best.pth and last.pth (model_final.pth "
+                                        "and the MLflow run are always kept)")
+    output: str = opt("tuning_results.json", "JSON file with every trial, ranked")
+    top_k: int = opt(5, "rows of the printed table")
+    dry_run: bool = opt(False, "print the combinations (grid) or the space, and exit")
+    train_args: list[str] = field(default_factory=list, metadata={
+        "cli": False, "help": "training options for every trial (after `--` on the command line)"})
+
+    def validate(self) -> None:
+        for name in ("epochs", "n_jobs", "top_k", "heartbeat_interval"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
+        if self.n_trials is not None and self.n_trials <= 0:
+            raise UsageError(f"--n-trials must be positive, got {self.n_trials}")
+        if self.grace_period <= self.heartbeat_interval:
+            raise UsageError(f"--grace-period ({self.grace_period}) must exceed --heartbeat-interval "
+                             f"({self.heartbeat_interval}), or live trials would be re-queued")
+        for name in ("pruner_warmup_epochs", "pruner_startup_trials", "tpe_startup_trials", "threads",
+                     "max_retries", "trial_timeout"):
+            if getattr(self, name) < 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(self, name)}")
+
+    @property
+    def resolved_direction(self) -> Direction:
+        return metric_direction(self.metric) if self.direction == "auto" else self.direction  # type: ignore[return-value]
+
+    @property
+    def resolved_study_name(self) -> str:
+        return self.study_name or f"{self.mlflow_experiment}-{self.search_strategy}"
+
+
+@dataclass
+class RegistryConfig:
+    """Options of `docclf registry ACTION` / `mlflow_utils.py --action ACTION`; each action takes a few."""
+
+    model_name: str = opt("doc_classifier", "registered model")
+    run_id: str | None = opt(None, "run to register (a run id or runs:/ID)")
+    run_ids: list[str] | None = opt(None, "runs to compare side by side")
+    version: str | None = opt(None, "model version number, or latest")
+    stage: str | None = opt(None, "None, Staging, Production or Archived")
+    alias: str | None = opt(None, "alias name; staging/production move the stage too")
+    mlflow_experiment: str = opt("docclf", "MLflow experiment to search runs in", aliases=("experiment",))
+    metric: str = opt("val_accuracy", "metric the best run has the best value of (losses: lowest wins)")
+    order_by: str | None = opt(None, "metric to sort runs by (best first)")
+    max_results: int = opt(50, "runs listed at most")
+    register: bool = opt(False, "also register the best run")
+    data_dir: str | None = opt(None, "held-out split to validate on (class sub-folders) or a dataset")
+    tolerance: float = opt(0.5, "accuracy points a version may lose against Production")
+    force: bool = opt(False, "promote even when the gate refuses")
+    batch_size: int = opt(64, "evaluation batch size")
+    latency_runs: int = opt(30, "timed batch-1 calls")
+    cache_dir: str | None = opt(None, "resized-page cache folder")
+    tracking_uri: str | None = opt(None, TRACKING_URI_HELP)
+    json: bool = opt(False, "print JSON for scripts instead of tables")
 
 
 FORMATS = ("onnx", "torchscript", "int8")
@@ -153,10 +350,11 @@ FLOAT_MAX_LOGIT_DIFF = 1e-4
 class ExportConfig:
     """Options of `docclf export` / export_model.py."""
 
-    model_uri: str | None = opt(None, "registered model: models:/NAME/VERSION, models:/NAME/STAGE or models:/NAME@ALIAS")
-    run_id: str | None = opt(None, "MLflow run whose checkpoint (model_final.pth) to export")
-    checkpoint: str | None = opt(None, "checkpoint file (model_final.pth, best.pth)")
-    format: str = opt("all", "what to write", choices=("onnx", "torchscript", "int8", "all"))
+    model_uri: str | None = opt(None, "model to export: " + MODEL_REF_HELP)
+    run_id: str | None = opt(None, "MLflow run whose checkpoint (model_final.pth) to export (same as "
+                                   "--model-uri ID)")
+    checkpoint: str | None = opt(None, "checkpoint file (model_final.pth, best.pth; same as --model-uri FILE)")
+    format: str = opt("all", "what to write", choices=(*FORMATS, "all"))
     output_dir: str = opt("exports", "folder for the files and model.json")
     data_dir: str | None = opt(None, "real images for calibration and parity: a dataset (its val/ is used) or a "
                                      "split folder (default: the training run's data_dir)")
@@ -169,26 +367,92 @@ class ExportConfig:
     keep_slow_int8: bool = opt(False, "keep model_int8.onnx even where it is not faster than float ONNX")
     latency_runs: int = opt(30, "timed batch-1 calls per format")
     threads: int = opt(0, "CPU threads for PyTorch and ONNX Runtime (0 = their defaults)")
-    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    tracking_uri: str | None = opt(None, TRACKING_URI_HELP)
     log_to_mlflow: bool = opt(True, "log the files and the parity report on the source run")
     cache_dir: str | None = opt(None, "resized-page cache folder")
 
     def validate(self) -> None:
+        from docclf.refs import parse_ref
+
         given = [n for n in ("model_uri", "run_id", "checkpoint") if getattr(self, n)]
         if len(given) != 1:
             raise UsageError("give exactly one of --model-uri, --run-id, --checkpoint"
                              + (f" (got {', '.join('--' + g.replace('_', '-') for g in given)})" if given else ""))
-        if self.model_uri and not self.model_uri.startswith("models:/"):
-            raise UsageError(f"--model-uri {self.model_uri!r} must look like models:/NAME/VERSION, "
-                             "models:/NAME/STAGE or models:/NAME@ALIAS")
+        ref = parse_ref(self.source)
+        if ref.kind == "export":
+            raise UsageError(f"{self.source} is already an export; give the PyTorch model it came from")
         if self.logit_tolerance <= 0:
             raise UsageError(f"--logit-tolerance must be positive, got {self.logit_tolerance}")
         for name in ("parity_images", "calibration_images", "latency_runs", "opset"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
 
+    @property
+    def source(self) -> str:
+        """The model reference to export, whichever option named it."""
+        return str(self.model_uri or self.run_id or self.checkpoint)
+
     def formats(self) -> list[str]:
         return list(FORMATS) if self.format == "all" else [self.format]
+
+
+SERVE_BACKENDS = ("auto", "onnx", "torch")
+# Formats Pillow decodes natively and safely; EPS (Ghostscript), PDF, SVG and friends are refused.
+IMAGE_FORMATS = ["PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF"]
+
+
+@dataclass
+class ServeConfig:
+    """Options of the web API (`docclf serve`, `python app.py`, `gunicorn "docclf.serve:create_app()"`).
+
+    Every field `max_batch_size` is also the variable `DOCCLF_MAX_BATCH_SIZE`, so a container can set
+    variables and an operator can still override one flag by hand.
+    """
+
+    env_prefix: ClassVar[str] = "DOCCLF_"
+
+    model_uri: str = opt("", "model to serve: " + MODEL_REF_HELP + " (or an exported .onnx with its model.json)")
+    backend: str = opt("auto", "inference backend; auto = ONNX Runtime when the model exports, else PyTorch",
+                       choices=SERVE_BACKENDS)
+    tracking_uri: str | None = opt(None, "MLflow tracking URI for models:/ and runs:/ (unset: "
+                                         "MLFLOW_TRACKING_URI, else sqlite:///mlflow.db)")
+    host: str = opt("127.0.0.1", "address to listen on (0.0.0.0 for every interface)")
+    port: int = opt(8000, "TCP port")
+    workers: int = opt(1, "gunicorn worker processes (python app.py / docclf serve)")
+    threads: int = opt(4, "request threads per worker")
+    inference_threads: int = opt(0, "intra-op threads per worker for the model (0 = cores / workers)")
+    inference_slots: int = opt(1, "model calls running at once per worker; other requests decode meanwhile and "
+                                  "queue for a slot (more only oversubscribes the cores and holds more memory)")
+    api_token: str | None = opt(None, "if set, /predict and /predict_batch need 'Authorization: Bearer TOKEN'")
+    reload_interval: float = opt(30.0, "seconds between registry polls for a models:/ stage or alias "
+                                       "(0 = never reload)")
+    max_request_bytes: int = opt(20_000_000, "largest request body accepted (413 above)")
+    max_image_pixels: int = opt(40_000_000, "largest image, width x height, accepted before decoding (413 above)")
+    max_batch_size: int = opt(32, "most images in one /predict_batch request (413 above)")
+    image_formats: list[str] = opt(list(IMAGE_FORMATS), "image formats accepted (415 otherwise)")
+    export_dir: str | None = opt(None, "folder for the ONNX export of a PyTorch model (unset: a temp dir)")
+    timeout: int = opt(60, "gunicorn worker timeout, seconds")
+    access_log: bool = opt(False, "log every request (gunicorn access log on stderr)")
+
+    def validate(self) -> None:
+        if not self.model_uri:
+            raise UsageError("no model to serve: pass --model-uri (or set DOCCLF_MODEL_URI), e.g. "
+                             "models:/doc_classifier/Production or outputs/run/model_final.pth")
+        self.image_formats = [f.upper() for f in self.image_formats]
+        unknown = sorted(set(self.image_formats) - set(IMAGE_FORMATS))
+        if unknown:
+            raise UsageError(f"--image-formats: {', '.join(unknown)} not supported; choose from "
+                             f"{', '.join(IMAGE_FORMATS)}")
+        for name in ("port", "workers", "threads", "inference_slots", "max_request_bytes", "max_image_pixels",
+                     "max_batch_size", "timeout"):
+            if getattr(self, name) <= 0:
+                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
+        if self.reload_interval < 0 or self.inference_threads < 0:
+            raise UsageError("--reload-interval and --inference-threads must be >= 0")
+
+    def effective_inference_threads(self) -> int:
+        """Threads for the model in one worker: the cores shared out between workers."""
+        return self.inference_threads or max(1, (os.cpu_count() or 1) // self.workers)
 
 
 # --------------------------------------------------------------------------- machinery
@@ -209,7 +473,7 @@ def _base_type(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _parse_bool(text: str) -> bool:
+def parse_bool(text: str) -> bool:
     low = text.strip().lower()
     if low in ("1", "true", "yes", "on"):
         return True
@@ -218,25 +482,37 @@ def _parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
 
 
-def add_config_args(parser: argparse.ArgumentParser, cls: type) -> None:
-    """Add one flag per dataclass field; defaults are SUPPRESSed so we know what was typed."""
+_parse_bool = parse_bool  # the name tune/space.py used
+
+
+def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Iterable[str] | None = None,
+                    required: typing.Iterable[str] = ()) -> None:
+    """Add one flag per dataclass field (and its old spellings); defaults are SUPPRESSed so we know
+    what was typed. `only` limits the fields; `required` makes flags mandatory."""
     hints = typing.get_type_hints(cls)
+    keep, must = (set(only) if only is not None else None), set(required)
     for f in dataclasses.fields(cls):
-        if f.metadata.get("cli") is False:
+        if f.metadata.get("cli") is False or (keep is not None and f.name not in keep):
             continue
         tp, is_list = _base_type(hints[f.name])
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
         text = f.metadata.get("help", "")
-        kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS,
-                              "help": text if "default:" in text else f"{text} (default: {default})"}
+        if f.name not in must and "default:" not in text and default not in (None, ""):
+            text = f"{text} (default: {default})"
+        kw: dict[str, Any] = {"default": argparse.SUPPRESS, "help": text}
         if f.metadata.get("choices"):
             kw["choices"] = f.metadata["choices"]
+        if f.metadata.get("positional"):
+            parser.add_argument(f.name, type=tp, **kw)
+            continue
+        flags = [_flag(f.name), *(_flag(a) for a in f.metadata.get("aliases", ()))]
+        kw.update(dest=f.name, required=f.name in must)
         if tp is bool:
-            parser.add_argument(_flag(f.name), action=argparse.BooleanOptionalAction, **kw)
+            parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **kw)
             continue
         if is_list:
             kw["nargs"] = "+"
-        parser.add_argument(_flag(f.name), type=tp, **kw)
+        parser.add_argument(*flags, type=tp, **kw)
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
@@ -254,17 +530,26 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def build_config(cls: type, file_values: dict[str, Any] | None = None,
-                 cli_values: dict[str, Any] | None = None) -> Any:
-    """Merge defaults < file values < command-line values into a validated `cls`."""
-    names = {f.name for f in dataclasses.fields(cls)}
+def field_names(cls: type) -> dict[str, str]:
+    """Every accepted key (field names and their old spellings, `-` or `_`) -> the field it sets."""
+    names: dict[str, str] = {}
+    for f in dataclasses.fields(cls):
+        for key in (f.name, *f.metadata.get("aliases", ())):
+            names[key] = names[key.replace("_", "-")] = f.name
+    return names
+
+
+def build_config(cls: type, file_values: Mapping[str, Any] | None = None,
+                 cli_values: Mapping[str, Any] | None = None, env_values: Mapping[str, Any] | None = None) -> Any:
+    """Merge defaults < file values < environment values < command-line values into a validated `cls`."""
+    names = field_names(cls)
     merged: dict[str, Any] = {}
-    for source in (file_values or {}, cli_values or {}):
+    for source in (file_values or {}, env_values or {}, cli_values or {}):
         for key, value in source.items():
-            key = key.replace("-", "_")
             if key not in names:
-                raise UsageError(f"unknown option {key!r}; valid options: {', '.join(sorted(names))}")
-            merged[key] = value
+                valid = sorted({f.name for f in dataclasses.fields(cls)})
+                raise UsageError(f"unknown option {key!r}; valid options: {', '.join(valid)}")
+            merged[names[key]] = value
     cfg = cls(**merged)
     _coerce(cfg)
     if hasattr(cfg, "validate"):
@@ -285,18 +570,40 @@ def _coerce(cfg: Any) -> None:
                 items = value if isinstance(value, (list, tuple)) else [value]
                 setattr(cfg, f.name, [tp(v) for v in items])
             elif tp is bool and isinstance(value, str):
-                setattr(cfg, f.name, _parse_bool(value))
+                setattr(cfg, f.name, parse_bool(value))
             elif tp in (int, float, str):
                 setattr(cfg, f.name, tp(value))
         except (TypeError, ValueError, argparse.ArgumentTypeError):
             raise UsageError(f"option {f.name}: cannot read {value!r} as {tp.__name__}") from None
 
 
-def config_from_args(cls: type, ns: argparse.Namespace) -> Any:
-    """Build `cls` from a parsed namespace that may carry `config` (a YAML path)."""
-    values = {k: v for k, v in vars(ns).items() if k in {f.name for f in dataclasses.fields(cls)}}
+def env_values(cls: type, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The PREFIX_* variables that name a field of `cls` (a config with an `env_prefix`), as raw values."""
+    prefix = getattr(cls, "env_prefix", None)
+    if not prefix:
+        return {}
+    environ = os.environ if environ is None else environ
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        raw = environ.get(prefix + f.name.upper())
+        if raw is None or raw == "":
+            continue
+        values[f.name] = raw.replace(",", " ").split() if _base_type(hints[f.name])[1] else raw
+    return values
+
+
+def config_from_args(cls: type, ns: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Any:
+    """Build `cls` from a parsed namespace that may carry `config` (a YAML path): the one builder."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    typed = {k: v for k, v in vars(ns).items() if k in names}
     file_values = load_yaml(ns.config) if getattr(ns, "config", None) else {}
-    return build_config(cls, file_values, values)
+    return build_config(cls, file_values, typed, env_values(cls, environ))
+
+
+def config_from_env(cls: type, environ: Mapping[str, str] | None = None, **overrides: Any) -> Any:
+    """Build `cls` from its PREFIX_* variables (what gunicorn "docclf.serve:create_app()" uses)."""
+    return build_config(cls, None, overrides, env_values(cls, environ))
 
 
 def to_dict(cfg: Any) -> dict[str, Any]:

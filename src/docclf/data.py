@@ -8,7 +8,6 @@ whole batches as tensor ops (on the GPU when there is one), so the loader never 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -24,7 +23,9 @@ import numpy as np
 import torch
 from torchvision.ops import roi_align
 
+from docclf.config import AugmentConfig  # noqa: F401 - the augmentation's options, re-exported
 from docclf.errors import UsageError
+from docclf.locks import file_lock
 from docclf.preprocess import BadImageError, PreprocessConfig, letterbox, normalize, open_page_for_size
 
 log = logging.getLogger(__name__)
@@ -152,8 +153,7 @@ def load_or_build_cache(files: SplitFiles, pcfg: PreprocessConfig, cache_dir: st
     final = root / f"{files.name}-{pcfg.image_size}-{key}"
     root.mkdir(parents=True, exist_ok=True)
     # Parallel trials that need the same cache wait for one builder instead of all building it.
-    with open(root / f"{final.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(root / f"{final.name}.lock"):
         if not (final / "index.json").is_file():
             _build_cache(files, pcfg, final, on_bad_image, workers, progress)
         else:
@@ -264,19 +264,6 @@ def iterate_batches(split: CachedSplit, batches: list[np.ndarray], num_workers: 
 
 
 # --------------------------------------------------------------------------- augmentation
-
-
-@dataclass
-class AugmentConfig:
-    """Per-batch augmentation. Defaults keep most of the page: a layout is a global cue."""
-
-    crop_scale: tuple[float, float] = (0.75, 1.0)
-    crop_ratio: tuple[float, float] = (0.8, 1.25)
-    hflip_prob: float = 0.0
-    brightness: float = 0.2
-    contrast: float = 0.2
-    saturation: float = 0.2
-    grayscale_prob: float = 0.25
 
 
 LUMA = (0.299, 0.587, 0.114)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,30 +14,34 @@ from docclf.errors import UsageError
 from docclf.metrics import confusion_matrix, summarize
 from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file
 from docclf.preprocess import PreprocessConfig
+from docclf.refs import ModelRef, parse_ref
 
-RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 
-
-def load_classifier(ref: str, tracking_uri: str | None = None) -> Classifier:
-    """A checkpoint path, `runs:/ID` / a run id, or an MLflow model URI (`models:/name/1`, `@alias`)."""
-    if Path(ref).exists():
-        return classifier_from_checkpoint(load_checkpoint_file(ref), ref)
+def load_classifier(ref: "str | ModelRef", tracking_uri: str | None = None) -> Classifier:
+    """The PyTorch classifier a model reference points to (see docclf.refs for the forms)."""
+    ref = parse_ref(ref) if isinstance(ref, str) else ref
+    if ref.kind == "checkpoint":
+        return classifier_from_checkpoint(load_checkpoint_file(ref.path), ref.path)
+    if ref.kind == "export":
+        raise UsageError(f"{ref.uri} is an ONNX export; give the PyTorch model it came from (its checkpoint, "
+                         "run or registered version), or serve the export with `docclf serve`")
     from docclf import tracking
 
-    if ref.startswith("models:/") or (ref.startswith("runs:/") and ref.rstrip("/").count("/") > 1):
-        tracking.connect(tracking.resolve_tracking_uri(tracking_uri))
-        model, meta = tracking.load_logged_model(ref)
+    tracking.connect(tracking.resolve_tracking_uri(tracking_uri))
+    if ref.model_uri:  # a logged pytorch model: registered, logged, or runs:/ID/pytorch_model
+        if ref.follows and not ref.version:
+            from docclf.registry import Registry
+
+            # pin the stage or alias now: the version we report is the version we load
+            ref = ref.pinned(Registry(tracking_uri).resolve(ref.uri)["version"])
+        model, meta = tracking.load_logged_model(ref.model_uri)
         model.eval()
         return Classifier(model=model, classes=list(meta["classes"]),
                           preprocess=PreprocessConfig.from_dict(meta["preprocess"]),
-                          model_name=meta["model_name"], source=ref, meta=meta)
-    if ref.startswith("runs:/") or RUN_ID.match(ref):
-        tracking.connect(tracking.resolve_tracking_uri(tracking_uri))
-        with tempfile.TemporaryDirectory() as tmp:
-            path = tracking.download_run_checkpoint(ref, tmp)
-            return classifier_from_checkpoint(load_checkpoint_file(path), ref)
-    raise UsageError(f"model {ref!r} not found: give a checkpoint path, a run id (runs:/ID) "
-                     "or a registered model (models:/NAME/VERSION, models:/NAME@ALIAS)")
+                          model_name=meta["model_name"], source=ref.uri, meta=meta)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = tracking.download_run_checkpoint(ref.run_id or ref.name, tmp)
+        return classifier_from_checkpoint(load_checkpoint_file(path), ref.uri)
 
 
 def folders_to_evaluate(data_dir: str | Path, classes: list[str]) -> list[SplitFiles]:

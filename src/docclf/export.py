@@ -32,13 +32,13 @@ import torch
 
 from docclf.config import FLOAT_MAX_LOGIT_DIFF, FORMATS, ExportConfig  # noqa: F401 - re-exported
 from docclf.errors import UsageError
-from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file
+from docclf.modeling import Classifier
+from docclf.refs import SIDECAR
 from docclf.timing import measure_speed
 
 log = logging.getLogger(__name__)
 
 FILES = {"onnx": "model.onnx", "torchscript": "model_torchscript.pt", "int8": "model_int8.onnx"}
-SIDECAR = "model.json"
 INT8_MAX_ACCURACY_LOSS = 1.0  # points
 INPUT_NAME, OUTPUT_NAME = "input", "logits"
 
@@ -64,20 +64,21 @@ class ParityData:
 def load_source(cfg: ExportConfig) -> tuple[Classifier, dict[str, Any]]:
     """The model to export and where it came from (URI, registered name and version, run id)."""
     from docclf.evaluate import load_classifier
+    from docclf.refs import parse_ref
 
-    if cfg.model_uri:
+    ref = parse_ref(cfg.source)
+    if ref.kind == "registered":
         from docclf.registry import Registry
 
-        where = Registry(cfg.tracking_uri).resolve(cfg.model_uri)
+        where = Registry(cfg.tracking_uri).resolve(ref.uri)
         # Load the resolved version, not the stage: a promotion meanwhile must not change what we export.
-        clf = load_classifier(f"models:/{where['model']}/{where['version']}", cfg.tracking_uri)
-        return clf, {"uri": cfg.model_uri, **where}
-    if cfg.run_id:
-        clf = load_classifier(cfg.run_id, cfg.tracking_uri)
-        run_id = cfg.run_id.removeprefix("runs:/").split("/")[0]
-        return clf, {"uri": f"runs:/{run_id}", "run_id": run_id, "model": None, "version": None}
-    clf = classifier_from_checkpoint(load_checkpoint_file(cfg.checkpoint), cfg.checkpoint)
-    return clf, {"uri": str(Path(cfg.checkpoint).resolve()), "run_id": clf.meta.get("mlflow_run_id"),
+        clf = load_classifier(ref.pinned(where["version"]), cfg.tracking_uri)
+        return clf, {"uri": ref.uri, **where}
+    clf = load_classifier(ref, cfg.tracking_uri)
+    if ref.kind == "checkpoint":
+        return clf, {"uri": str(Path(ref.path or "").resolve()), "run_id": clf.meta.get("mlflow_run_id"),
+                     "model": None, "version": None}
+    return clf, {"uri": f"runs:/{ref.run_id}" if ref.run_id and not ref.artifact else ref.uri, "run_id": ref.run_id,
                  "model": None, "version": None}
 
 

@@ -22,15 +22,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from docclf.clock import iso_from_ms, now_iso
+from docclf.config import higher_is_better
 from docclf.errors import UsageError
+from docclf.refs import MODEL_ARTIFACT, STAGES, bad_reference, normalize_stage, parse_ref, parse_run_id
 
 log = logging.getLogger(__name__)
 
-STAGES = ("None", "Staging", "Production", "Archived")
 STAGE_ALIASES = {"Staging": "staging", "Production": "production"}
 HISTORY_PREFIX = "docclf.history."
 VALIDATION_PREFIX = "validation."
-MODEL_ARTIFACT = "pytorch_model"
 DEFAULT_TOLERANCE = 0.5  # points of accuracy
 
 
@@ -41,28 +42,11 @@ class PromotionRefused(Exception):
 # --------------------------------------------------------------------------- small helpers
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def current_user() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in some containers
         return "unknown"
-
-
-def normalize_stage(stage: str) -> str:
-    """'production' -> 'Production'; a one-line error for anything that is not a stage."""
-    for s in STAGES:
-        if stage.lower() == s.lower():
-            return s
-    raise UsageError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
-
-
-def metric_descending(metric: str) -> bool:
-    """Losses are better low, everything else (accuracy, F1) high."""
-    return "loss" not in metric.lower()
 
 
 @contextmanager
@@ -97,7 +81,7 @@ class Registry:
 
     # -- look-ups that fail with one line
     def run(self, run_id: str) -> Any:
-        run_id = run_id[len("runs:/"):].split("/")[0] if run_id.startswith("runs:/") else run_id
+        run_id = parse_run_id(run_id)
         with mlflow_errors(f"run {run_id} not found in {self.uri}"):
             return self.client.get_run(run_id)
 
@@ -242,7 +226,7 @@ class Registry:
         validation = {k[len(VALIDATION_PREFIX):]: v for k, v in (mv.tags or {}).items()
                       if k.startswith(VALIDATION_PREFIX)}
         return {"model": mv.name, "version": str(mv.version), "stage": mv.current_stage, "aliases": sorted(aliases),
-                "run_id": mv.run_id, "source": mv.source, "created": _ms_to_iso(mv.creation_timestamp),
+                "run_id": mv.run_id, "source": mv.source, "created": iso_from_ms(mv.creation_timestamp),
                 "validation": validation}
 
     def list_versions(self, name: str) -> list[dict[str, Any]]:
@@ -253,11 +237,11 @@ class Registry:
         with mlflow_errors(f"cannot read experiments from {self.uri}"):
             exps = self.client.search_experiments()
         return [{"experiment_id": e.experiment_id, "name": e.name, "lifecycle": e.lifecycle_stage,
-                 "created": _ms_to_iso(e.creation_time)} for e in exps]
+                 "created": iso_from_ms(e.creation_time)} for e in exps]
 
     def list_runs(self, experiment: str, order_by: str | None = None, max_results: int = 50) -> list[dict[str, Any]]:
         exp = self.experiment(experiment)
-        order = [f"metrics.`{order_by}` {'DESC' if metric_descending(order_by) else 'ASC'}"] if order_by else None
+        order = [f"metrics.`{order_by}` {'DESC' if higher_is_better(order_by) else 'ASC'}"] if order_by else None
         with mlflow_errors(f"cannot search runs of {experiment!r}"):
             runs = self.client.search_runs([exp.experiment_id], order_by=order, max_results=max_results)
         return [_run_row(r) for r in runs]
@@ -265,7 +249,7 @@ class Registry:
     def best_run(self, experiment: str, metric: str) -> dict[str, Any]:
         """The finished run with the best value of `metric` (its last logged value, as MLflow keeps it)."""
         exp = self.experiment(experiment)
-        direction = "DESC" if metric_descending(metric) else "ASC"
+        direction = "DESC" if higher_is_better(metric) else "ASC"
         with mlflow_errors(f"cannot search runs of {experiment!r}"):
             runs = self.client.search_runs([exp.experiment_id], filter_string="attributes.status = 'FINISHED'",
                                            order_by=[f"metrics.`{metric}` {direction}"], max_results=500)
@@ -301,23 +285,19 @@ class Registry:
 
     def resolve(self, uri: str) -> dict[str, Any]:
         """models:/NAME/VERSION|STAGE or models:/NAME@ALIAS -> model name, version and run id."""
-        body = uri[len("models:/"):]
-        if "@" in body:
-            name, alias = body.split("@", 1)
-            self.model(name)
-            with mlflow_errors(f"model {name!r} has no alias {alias!r}"):
-                mv = self.client.get_model_version_by_alias(name, alias)
-        elif "/" in body:
-            name, ref = body.split("/", 1)
-            if ref.isdigit():
-                mv = self.version(name, ref)
-            else:
-                mv = self.holder(name, normalize_stage(ref))
-                if mv is None:
-                    raise UsageError(f"model {name!r} has no version in stage {normalize_stage(ref)}")
+        ref = parse_ref(uri)
+        if ref.kind != "registered":
+            raise bad_reference(uri, "names no registered version")
+        if ref.alias:
+            self.model(ref.name)
+            with mlflow_errors(f"model {ref.name!r} has no alias {ref.alias!r}"):
+                mv = self.client.get_model_version_by_alias(ref.name, ref.alias)
+        elif ref.stage:
+            mv = self.holder(ref.name, ref.stage)
+            if mv is None:
+                raise UsageError(f"model {ref.name!r} has no version in stage {ref.stage}")
         else:
-            raise UsageError(f"{uri} names no registered version; use models:/NAME/VERSION, "
-                             "models:/NAME/STAGE or models:/NAME@ALIAS")
+            mv = self.version(ref.name, str(ref.version))
         return {"model": mv.name, "version": str(mv.version), "run_id": mv.run_id, "stage": mv.current_stage}
 
     # -- validation and the promotion gate
@@ -423,16 +403,10 @@ def measure_model(uri: str, tracking_uri: str, data_dir: str, batch_size: int, l
             "classes": report["classes"], "confusion_matrix": report["confusion_matrix"]}
 
 
-def _ms_to_iso(ms: int | None) -> str:
-    if not ms:
-        return ""
-    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _run_row(run: Any) -> dict[str, Any]:
     m, p = run.data.metrics, run.data.params
     return {"run_id": run.info.run_id, "name": run.info.run_name, "status": run.info.status,
-            "started": _ms_to_iso(run.info.start_time), "model": p.get("model"),
+            "started": iso_from_ms(run.info.start_time), "model": p.get("model"),
             "metrics": {k: m[k] for k in ("val_accuracy", "val_f1", "test_accuracy", "test_f1") if k in m},
             "all_metrics": dict(m)}
 

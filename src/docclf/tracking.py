@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from docclf.errors import UsageError
+from docclf.locks import file_lock
+from docclf.refs import CHECKPOINT_ARTIFACT, MODEL_ARTIFACT, parse_run_id
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
-MODEL_ARTIFACT = "pytorch_model"
-CHECKPOINT_ARTIFACT = "model_final.pth"
 
 
 def transport_errors() -> tuple[type[BaseException], ...]:
@@ -70,14 +70,10 @@ def connect(uri: str) -> None:
 def _create_sqlite_store_once(uri: str) -> None:
     """Create a new SQLite store under a file lock: two processes migrating a fresh mlflow.db at
     the same moment fail in alembic (seen with parallel trials in a new folder)."""
-    import fcntl
-
     import mlflow
 
     db = Path(uri[len("sqlite:///"):])
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with open(db.with_name(db.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(db.with_name(db.name + ".lock")):
         mlflow.MlflowClient(tracking_uri=uri).search_experiments(max_results=1)
 
 
@@ -215,7 +211,7 @@ def download_run_checkpoint(run_ref: str, dst: str | Path) -> Path:
     """Fetch a run's `model_final.pth` (run id or runs:/ID) into `dst`."""
     import mlflow
 
-    run_id = run_ref[len("runs:/"):].split("/")[0] if run_ref.startswith("runs:/") else run_ref
+    run_id = parse_run_id(run_ref)
     try:
         return Path(mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path=CHECKPOINT_ARTIFACT,
                                                         dst_path=str(dst)))

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from docclf.config import MONITORS, TrainConfig  # noqa: F401 - TrainConfig re-exported
+from docclf.config import TrainConfig, higher_is_better  # noqa: F401 - TrainConfig re-exported
 from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
                          iterate_batches, load_or_build_cache, scan_split)
 from docclf.errors import Interrupted, UsageError
@@ -321,7 +321,7 @@ class Trainer:
         best = self.state.best_metric
         if best is None:
             return True
-        return value > best if MONITORS[self.cfg.monitor] == "max" else value < best
+        return value > best if higher_is_better(self.cfg.metric) else value < best
 
 
 def _run_params(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:

@@ -140,7 +140,7 @@ class ModelService:
 
     def _target(self) -> tuple[ModelRef, str | None]:
         """The reference to load (a registry stage or alias pinned to its current version) and its run."""
-        if self.ref.kind != "registry":
+        if self.ref.kind != "registered":
             return self.ref, None
         if self._registry is None:
             self._registry = RegistryClient(self.cfg.tracking_uri)

@@ -15,11 +15,12 @@ import logging
 import re
 import tempfile
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docclf.errors import UsageError
+from docclf.refs import SIDECAR, ModelRef, parse_ref
 
 if TYPE_CHECKING:  # torch, ONNX Runtime and the model code are imported by the loading thread
     from docclf.modeling import Classifier
@@ -28,56 +29,7 @@ if TYPE_CHECKING:  # torch, ONNX Runtime and the model code are imported by the 
 
 log = logging.getLogger(__name__)
 
-REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:/(?P<ref>[^/@]+)|@(?P<alias>[^/@]+))/?$")
-
-
-@dataclass(frozen=True)
-class ModelRef:
-    """A parsed model URI. For the registry, `version` is filled in by `resolve`."""
-
-    uri: str
-    kind: str  # onnx | checkpoint | run | registry | logged
-    name: str
-    version: str | None = None
-    stage: str | None = None
-    alias: str | None = None
-
-    @property
-    def follows(self) -> bool:
-        """True when the URI names a moving target (a stage or an alias) worth polling."""
-        return self.kind == "registry" and (self.stage is not None or self.alias is not None)
-
-    @property
-    def pinned_uri(self) -> str:
-        return f"models:/{self.name}/{self.version}" if self.kind == "registry" and self.version else self.uri
-
-
-def parse_model_uri(uri: str) -> ModelRef:
-    """Classify a model URI without touching the network or the disk's contents."""
-    if uri.startswith("models:/"):
-        m = REGISTRY_URI.match(uri)
-        if m is None:
-            raise UsageError(f"cannot read model URI {uri!r}; use models:/NAME/VERSION, models:/NAME/STAGE "
-                             "or models:/NAME@ALIAS")
-        name, ref, alias = m["name"], m["ref"], m["alias"]
-        if alias:
-            return ModelRef(uri, "registry", name, alias=alias)
-        if ref is None:  # MLflow 3: models:/m-<id> is a logged model, not a registered one
-            return ModelRef(uri, "logged", name, version="-")
-        if ref.isdigit():
-            return ModelRef(uri, "registry", name, version=ref)
-        return ModelRef(uri, "registry", name, stage=ref)
-    if uri.startswith("runs:/"):
-        return ModelRef(uri, "run", uri[len("runs:/"):].split("/")[0])
-    path = Path(uri)
-    if path.suffix == ".onnx" or (path.is_dir() and (path / "model.json").is_file()):
-        return ModelRef(uri, "onnx", path.stem)
-    if path.exists():
-        return ModelRef(uri, "checkpoint", path.stem)
-    if re.fullmatch(r"[0-9a-f]{32}", uri):
-        return ModelRef(uri, "run", uri)
-    raise UsageError(f"model {uri!r} not found: give models:/NAME/STAGE, models:/NAME@ALIAS, models:/NAME/VERSION, "
-                     "runs:/ID, a checkpoint file or an exported .onnx file")
+parse_model_uri = parse_ref  # the name server.py and reload.py know it by
 
 
 class RegistryClient:
@@ -101,7 +53,7 @@ def load_predictor(ref: ModelRef, backend: str = "auto", tracking_uri: str | Non
     """Build (and warm up) a predictor for `ref`; registry references must be resolved first."""
     from docclf.serve.predictor import ModelInfo, Predictor
 
-    if ref.kind == "onnx":
+    if ref.kind == "export":
         if backend == "torch":
             raise UsageError(f"{ref.uri} is an ONNX file; serve it with --backend onnx (or auto)")
         predictor: Predictor = _onnx_from_file(ref, threads)
@@ -119,7 +71,7 @@ def _from_classifier(ref: ModelRef, backend: str, tracking_uri: str | None, expo
     from docclf.evaluate import load_classifier
     from docclf.serve.predictor import ModelInfo, TorchPredictor
 
-    if ref.kind == "registry" and not ref.version:
+    if ref.kind == "registered" and not ref.version:
         raise ValueError("resolve registry references before loading")  # programming error
     torch_threads = threads or torch.get_num_threads()
     # torch does the model's work only for the PyTorch backend; for ONNX Runtime it only normalises
@@ -203,7 +155,7 @@ def _parity(clf: "Classifier", predictor: "OnnxPredictor") -> dict[str, Any]:
 
 def read_sidecar(path: Path) -> dict[str, Any]:
     """The model.json that export.py writes beside its files: classes, preprocessing, source."""
-    candidate = path / "model.json" if path.is_dir() else path.parent / "model.json"
+    candidate = path / SIDECAR if path.is_dir() else path.parent / SIDECAR
     if not candidate.is_file():
         raise UsageError(f"{path} has no model.json beside it (classes and preprocessing); export the model "
                          "with `docclf export` and serve the folder or its model.onnx")

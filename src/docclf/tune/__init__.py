@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from docclf.tune.results import ParentRun, build_report, format_top_k
-from docclf.tune.space import SearchPlan, TuneConfig, describe_plan, make_plan
+from docclf.config import TuneConfig
+from docclf.tune.space import SearchPlan, describe_plan, make_plan
 from docclf.tune.study import StudyLock, mask_url, open_study
 from docclf.tune.trials import Search, plan_slots
 

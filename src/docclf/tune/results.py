@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docclf.tune.space import SearchPlan, TuneConfig, fmt_value
+from docclf.config import TuneConfig
+from docclf.tune.space import SearchPlan, fmt_value
 from docclf.tune.study import StudyLock, mask_url, params_of
 
 if TYPE_CHECKING:

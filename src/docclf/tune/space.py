@@ -6,94 +6,22 @@ import argparse
 import itertools
 import types as pytypes
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from docclf.config import add_config_args, build_config, load_yaml, opt
+from docclf.config import (MODEL_ALIASES, TrainConfig, TuneConfig, add_config_args, build_config, field_names,
+                           load_yaml, parse_bool)
 from docclf.errors import UsageError
 
-METRICS = {"val_accuracy": "maximize", "val_f1": "maximize", "val_loss": "minimize"}
 # The seed's grid flags and the training options they set.
 SHORTCUTS = {"models": "model", "batch_sizes": "batch_size", "lrs": "lr", "image_sizes": "image_size"}
 # Training options the tuner sets for every trial (they can be neither tuned nor given after `--`),
 # and the tune option that sets them, if any.
-RESERVED = {"data_dir": "--data-dir", "epochs": "--epochs", "monitor": "--metric", "device": "--devices",
+RESERVED = {"data_dir": "--data-dir", "epochs": "--epochs", "metric": "--metric", "device": "--devices",
             "threads": "--threads", "cache_dir": "--cache-dir", "output_dir": "--output-dir",
             "mlflow_experiment": "--mlflow-experiment", "tracking_uri": "--tracking-uri", "resume": None,
             "mlflow_run_name": None, "parent_run_id": None, "metrics_file": None, "stop_file": None,
             "progress": None}
-
-
-@dataclass
-class TuneConfig:
-    """Options of a hyperparameter search (`docclf tune`, `tune_hyperparameters.py`)."""
-
-    search_strategy: str = opt("grid", "grid (every combination once), random or tpe (Bayesian, Optuna's TPE)",
-                               choices=("grid", "random", "tpe"))
-    n_trials: int | None = opt(None, "trials in the study (default: grid all combinations, random/tpe 20)")
-    data_dir: str = opt("data/documents", "dataset every trial trains on")
-    epochs: int = opt(10, "training epochs per trial")
-    models: list[str] = opt(["mobilenetv3_large", "mobilenetv3_small", "efficientnet_b0"], "models to search")
-    batch_sizes: list[int] = opt([32, 64, 128], "batch sizes to search")
-    lrs: list[float] = opt([1e-4, 3e-4, 1e-3], "learning rates to search")
-    image_sizes: list[int] = opt([224, 256], "image sizes to search")
-    space: str | None = opt(None, "YAML search space {option: [values] or {low, high, log}}; replaces "
-                                  "--models/--batch-sizes/--lrs/--image-sizes")
-    metric: str = opt("val_accuracy", "per-epoch validation metric to optimise, rank and prune on",
-                      choices=tuple(METRICS))
-    direction: str = opt("auto", "maximize or minimize the metric (auto: from the metric)",
-                         choices=("auto", "maximize", "minimize"))
-    pruner: str = opt("none", "stop unpromising trials early on their per-epoch metric",
-                      choices=("none", "median", "hyperband"))
-    pruner_warmup_epochs: int = opt(1, "epochs a trial always completes; the pruner first judges "
-                                                  "it after epoch N+1")
-    pruner_startup_trials: int = opt(3, "median pruner: finished trials before it prunes any")
-    n_jobs: int = opt(1, "trials run at once here; CPU threads (or GPUs) are divided between them")
-    threads: int = opt(0, "CPU threads per trial (0 = this machine's cores divided by --n-jobs)")
-    devices: str = opt("auto", "auto (CUDA GPUs if any), cpu, or GPU ids like 0,1: one GPU per running trial")
-    storage: str = opt("sqlite:///optuna.db", "Optuna storage URL: a SQLite file, or postgresql://... "
-                                              "shared by workers on several machines")
-    study_name: str | None = opt(None, "study to create or resume (default: EXPERIMENT-STRATEGY)")
-    seed: int | None = opt(None, "sampler seed (random/tpe; reproducible with one worker)")
-    tpe_startup_trials: int = opt(0, "tpe: random trials before TPE models the space (0 = auto)")
-    heartbeat_interval: int = opt(30, "seconds between a running trial's heartbeats")
-    grace_period: int = opt(120, "seconds without a heartbeat after which a trial is re-queued")
-    max_retries: int = opt(2, "times a trial whose worker died is re-queued")
-    retry_failed: bool = opt(False, "run the parameters of failed trials again")
-    trial_timeout: float = opt(0.0, "seconds after which a trial is stopped and failed (0 = no limit)")
-    mlflow_experiment: str = opt("tuning", "MLflow experiment of the parent run and its trials")
-    tracking_uri: str | None = opt(None, "MLflow tracking URI (default: $MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
-    cache_dir: str | None = opt(None, "resized-page cache shared by the trials (default: training's default)")
-    output_dir: str | None = opt(None, "folder of the trials' outputs (default: outputs/tuning/STUDY)")
-    keep_checkpoints: bool = opt(False, "keep each finished trial's best.pth and last.pth (model_final.pth "
-                                        "and the MLflow run are always kept)")
-    output: str = opt("tuning_results.json", "JSON file with every trial, ranked")
-    top_k: int = opt(5, "rows of the printed table")
-    dry_run: bool = opt(False, "print the combinations (grid) or the space, and exit")
-    train_args: list[str] = field(default_factory=list, metadata={
-        "cli": False, "help": "training options for every trial (after `--` on the command line)"})
-
-    def validate(self) -> None:
-        for name in ("epochs", "n_jobs", "top_k", "heartbeat_interval"):
-            if getattr(self, name) <= 0:
-                raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
-        if self.n_trials is not None and self.n_trials <= 0:
-            raise UsageError(f"--n-trials must be positive, got {self.n_trials}")
-        if self.grace_period <= self.heartbeat_interval:
-            raise UsageError(f"--grace-period ({self.grace_period}) must exceed --heartbeat-interval "
-                             f"({self.heartbeat_interval}), or live trials would be re-queued")
-        for name in ("pruner_warmup_epochs", "pruner_startup_trials", "tpe_startup_trials", "threads",
-                     "max_retries", "trial_timeout"):
-            if getattr(self, name) < 0:
-                raise UsageError(f"--{name.replace('_', '-')} must be >= 0, got {getattr(self, name)}")
-
-    @property
-    def resolved_direction(self) -> str:
-        return METRICS[self.metric] if self.direction == "auto" else self.direction
-
-    @property
-    def resolved_study_name(self) -> str:
-        return self.study_name or f"{self.mlflow_experiment}-{self.search_strategy}"
 
 
 @dataclass
@@ -111,8 +39,6 @@ class SearchPlan:
 
 def _train_field_types() -> dict[str, Any]:
     """Training option -> its type (`int | None` -> int)."""
-    from docclf.config import TrainConfig
-
     types = {}
     for name, tp in typing.get_type_hints(TrainConfig).items():
         args = [a for a in typing.get_args(tp) if a is not type(None)]
@@ -160,9 +86,7 @@ def _normalise_param(name: str, spec: Any, tp: Any) -> Any:
 
 def _coerce_value(value: Any, tp: Any) -> Any:
     if tp is bool and isinstance(value, str):
-        from docclf.config import _parse_bool
-
-        return _parse_bool(value)
+        return parse_bool(value)
     return tp(value) if tp in (int, float, str, bool) else value
 
 
@@ -176,8 +100,9 @@ def load_space(cfg: TuneConfig) -> dict[str, Any]:
         raw = {option: getattr(cfg, flag) for flag, option in SHORTCUTS.items()}
     types = _train_field_types()
     space = {}
+    spellings = field_names(TrainConfig)
     for name, spec in raw.items():
-        name = str(name).replace("-", "_")
+        name = spellings.get(str(name), str(name).replace("-", "_"))
         _check_tunable(name, types, "search space")
         space[name] = _normalise_param(name, spec, types[name])
     return space
@@ -195,8 +120,6 @@ def _distribution(name: str, spec: Any) -> Any:
 
 def _parse_train_args(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(file values, command-line values) of the training options given after `--`."""
-    from docclf.config import TrainConfig
-
     parser = argparse.ArgumentParser(prog="docclf tune ... --", add_help=False, exit_on_error=False)
     parser.add_argument("--config")
     add_config_args(parser, TrainConfig)
@@ -212,15 +135,14 @@ def _parse_train_args(args: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def make_plan(cfg: TuneConfig) -> SearchPlan:
     """Check the space and the fixed training options up front: a typo fails now, not in 54 trials."""
-    from docclf.config import TrainConfig
-
     space = load_space(cfg)
     file_values, cli_values = _parse_train_args(cfg.train_args)
-    types = _train_field_types()
+    types, spellings = _train_field_types(), field_names(TrainConfig)
     for name in {**file_values, **cli_values}:
-        _check_tunable(name.replace("-", "_"), types, "training options after --")
-        if name.replace("-", "_") in space:
+        _check_tunable(spellings.get(name, name), types, "training options after --")
+        if spellings.get(name, name) in space:
             raise UsageError(f"{name} is both searched and fixed after --; drop one")
+    _check_models([*space.get("model", []), cli_values.get("model", file_values.get("model"))])
     for name, spec in space.items():  # every value on its own is a valid training option
         for value in (spec if isinstance(spec, list) else [spec["low"], spec["high"]]):
             build_config(TrainConfig, file_values, {**cli_values, name: value, "epochs": cfg.epochs})
@@ -235,6 +157,16 @@ def make_plan(cfg: TuneConfig) -> SearchPlan:
     else:
         cap = cfg.n_trials or 20
     return SearchPlan(space, combinations, list(cfg.train_args), cap)
+
+
+def _check_models(names: list[Any]) -> None:
+    """timm names beyond the short ones need timm to check; a typo fails here, not in every trial."""
+    unknown = [n for n in names if n is not None and n not in MODEL_ALIASES]
+    if unknown:
+        from docclf.modeling import resolve_model_name
+
+        for name in unknown:
+            resolve_model_name(name)
 
 
 def describe_plan(cfg: TuneConfig, plan: SearchPlan) -> str:

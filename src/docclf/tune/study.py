@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
@@ -11,7 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docclf.errors import UsageError
-from docclf.tune.space import SearchPlan, TuneConfig
+from docclf.locks import file_lock
+from docclf.config import TuneConfig
+from docclf.tune.space import SearchPlan
 
 if TYPE_CHECKING:
     import optuna
@@ -33,7 +34,7 @@ def mask_url(url: str) -> str:
 class StudyLock:
     """Mutual exclusion between all workers of one study, across threads, processes and machines.
 
-    SQLite: an flock on a file beside the database (every worker shares that file system).
+    SQLite: a file lock beside the database (every worker shares that file system).
     PostgreSQL: a session advisory lock. Anything else: only this process's threads.
     """
 
@@ -61,9 +62,9 @@ class StudyLock:
         self._threads.acquire()
         try:
             if self._file is not None:
-                fh = open(self._file, "a")
-                fcntl.flock(fh, fcntl.LOCK_EX)
-                self._held.append(fh)
+                lock = file_lock(self._file)
+                lock.acquire()
+                self._held.append(lock)
             elif self._backend == "postgresql":
                 import sqlalchemy
                 import sqlalchemy.pool
@@ -83,11 +84,11 @@ class StudyLock:
             while self._held:
                 held = self._held.pop()
                 if self._file is not None:
-                    fcntl.flock(held, fcntl.LOCK_UN)
-                else:
-                    import sqlalchemy
+                    held.release()
+                    continue
+                import sqlalchemy
 
-                    held.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
+                held.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
                 held.close()
         finally:
             self._threads.release()

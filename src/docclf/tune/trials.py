@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from docclf.errors import UsageError
 from docclf.tune.results import ParentRun, format_duration, ranked_rows
-from docclf.tune.space import SearchPlan, TuneConfig, fmt_value
+from docclf.config import TuneConfig
+from docclf.tune.space import SearchPlan, fmt_value
 from docclf.tune.study import StudyLock, occupies, requeue, retried_numbers
 
 if TYPE_CHECKING:
@@ -34,7 +35,12 @@ TRIAL_ENTRY = "from docclf.tune.trials import trial_entry; trial_entry()"
 
 
 def trial_entry() -> None:
-    """`docclf train ARGS` for a trial process (argv: -c train ARGS) that dies with its tuner."""
+    """`python -m docclf train ARGS` (argv: -c train ARGS) in a process that dies with its tuner.
+
+    The trial runs the `docclf` program itself, as a user would; the library never imports the CLI.
+    """
+    import runpy
+
     if sys.platform == "linux":
         import ctypes
 
@@ -42,9 +48,8 @@ def trial_entry() -> None:
         ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)  # training ends its run as KILLED
         if str(os.getppid()) != os.environ.get("DOCCLF_TUNER_PID", str(os.getppid())):
             sys.exit("docclf tune: the tuner is gone before this trial started")
-    from docclf.cli import run
-
-    sys.exit(run(sys.argv[1:]))
+    sys.argv = ["docclf", *sys.argv[1:]]
+    runpy.run_module("docclf", run_name="__main__", alter_sys=True)
 
 
 @dataclass
@@ -297,7 +302,7 @@ class Search:
 
     def _train_args(self, params: dict[str, Any], run_name: str, tdir: Path, slot: Slot) -> list[str]:
         cfg = self.cfg
-        args = ["train", "--data-dir", cfg.data_dir, "--epochs", str(cfg.epochs), "--monitor", cfg.metric,
+        args = ["train", "--data-dir", cfg.data_dir, "--epochs", str(cfg.epochs), "--metric", cfg.metric,
                 "--mlflow-experiment", cfg.mlflow_experiment, "--mlflow-run-name", run_name,
                 "--tracking-uri", self.parent.uri, "--parent-run-id", self.parent.run_id,
                 "--output-dir", str(tdir), "--metrics-file", str(tdir / "metrics.jsonl"),

@@ -423,7 +423,9 @@ class ServeConfig:
     inference_threads: int = opt(0, "intra-op threads per worker for the model (0 = cores / workers)")
     inference_slots: int = opt(1, "model calls running at once per worker; other requests decode meanwhile and "
                                   "queue for a slot (more only oversubscribes the cores and holds more memory)")
-    api_token: str | None = opt(None, "if set, /predict and /predict_batch need 'Authorization: Bearer TOKEN'")
+    api_token: str | None = opt(None, "if set, /predict and /predict_batch need 'Authorization: Bearer TOKEN' "
+                                      "(visible in ps: prefer --api-token-file or DOCCLF_API_TOKEN)")
+    api_token_file: str | None = opt(None, "read the API token from this file (first line), e.g. a mounted secret")
     reload_interval: float = opt(30.0, "seconds between registry polls for a models:/ stage or alias "
                                        "(0 = never reload)")
     max_request_bytes: int = opt(20_000_000, "largest request body accepted (413 above)")
@@ -432,6 +434,8 @@ class ServeConfig:
     image_formats: list[str] = opt(list(IMAGE_FORMATS), "image formats accepted (415 otherwise)")
     export_dir: str | None = opt(None, "folder for the ONNX export of a PyTorch model (unset: a temp dir)")
     timeout: int = opt(60, "gunicorn worker timeout, seconds")
+    read_timeout: int = opt(30, "seconds a client has to send a whole request (head and body) before it gets "
+                                "408 and is disconnected; stalled clients hold no thread meanwhile")
     access_log: bool = opt(False, "log every request (gunicorn access log on stderr)")
 
     def validate(self) -> None:
@@ -444,15 +448,30 @@ class ServeConfig:
             raise UsageError(f"--image-formats: {', '.join(unknown)} not supported; choose from "
                              f"{', '.join(IMAGE_FORMATS)}")
         for name in ("port", "workers", "threads", "inference_slots", "max_request_bytes", "max_image_pixels",
-                     "max_batch_size", "timeout"):
+                     "max_batch_size", "timeout", "read_timeout"):
             if getattr(self, name) <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
         if self.reload_interval < 0 or self.inference_threads < 0:
             raise UsageError("--reload-interval and --inference-threads must be >= 0")
+        if self.api_token_file:
+            self.api_token = _read_token(self.api_token_file, self.api_token)
 
     def effective_inference_threads(self) -> int:
         """Threads for the model in one worker: the cores shared out between workers."""
         return self.inference_threads or max(1, (os.cpu_count() or 1) // self.workers)
+
+
+def _read_token(path: str, given: str | None) -> str:
+    """The first line of a token file (a Kubernetes or Docker secret), refusing two different tokens."""
+    try:
+        token = open(path, encoding="utf-8").readline().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--api-token-file {path}: cannot read it ({getattr(exc, 'strerror', None) or type(exc).__name__})") from None
+    if not token:
+        raise UsageError(f"--api-token-file {path} is empty: put the token on its first line")
+    if given and given != token:  # validate() may run twice: the token read last time is fine
+        raise UsageError("give the API token once: --api-token (DOCCLF_API_TOKEN) or --api-token-file, not both")
+    return token
 
 
 # --------------------------------------------------------------------------- machinery

@@ -1,0 +1,238 @@
+"""Reading pages: real Tesseract, the text view, calibration, abstention, `docclf predict`, fusion training."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docclf.cli import run
+from docclf.errors import UsageError
+from docclf.fusion import (FusionConfig, decide, expected_calibration_error, fit_temperature, fuse_logits,
+                           log_softmax)
+from docclf.ocr import OcrConfig, PageWords, Reader, find_tessdata, words_for_files
+from docclf.textview import TextView, fit_text_view, normalise_word, simulate_ocr
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+# Each class's words: what its pages say. Lines are drawn big enough for Tesseract at 100 dpi.
+WORDS = {
+    "invoice": ["INVOICE No. 2024-117", "Quantity Unit price Amount", "Subtotal 1,250.00",
+                "VAT 20% 250.00", "Total due 1,500.00", "IBAN DE89 3704 0044"],
+    "letter": ["Dear Mr Johnson,", "Thank you for your letter of", "we are pleased to confirm",
+               "Please do not hesitate to contact", "Yours sincerely,", "Anna Schmidt"],
+}
+
+
+def draw_text_page(lines: list[str], size: tuple[int, int] = (850, 1100)) -> Image.Image:
+    img = Image.new("RGB", size, "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 30)
+    for i, line in enumerate(lines):
+        d.text((60, 80 + i * 70), line, font=font, fill=(0, 0, 0))
+    return img
+
+
+def generator_page(lines: list[str], rng: random.Random) -> PageWords:
+    """Words as the generator writes them: boxes in [0, 1], confidence 100."""
+    words, y = [], 0.05
+    for line in lines:
+        x = 0.07
+        for w in line.split():
+            words.append([w, x, y, x + 0.02 * len(w), y + 0.02, 100])
+            x += 0.02 * len(w) + 0.015
+        y += rng.uniform(0.04, 0.08)
+    return PageWords(size=(850, 1100), words=words, source="generator")
+
+
+# --------------------------------------------------------------------------- OCR
+
+
+def test_tesseract_reads_words_with_boxes_on_the_page():
+    page = draw_text_page(WORDS["invoice"])
+    result = Reader(OcrConfig(long_side=1100)).read(page)
+    text = " ".join(normalise_word(w[0]) for w in result.words)
+    for expected in ("invoice", "subtotal", "vat", "total", "iban"):
+        assert expected in text, f"{expected!r} not read from the page: {text!r}"
+    total = next(w for w in result.words if normalise_word(w[0]) == "total")
+    # "Total due" is the 5th line, drawn at y = 80 + 4 * 70 px of 1100
+    assert 0.3 < total[2] < 0.36 and total[1] < 0.12
+    assert all(0 <= v <= 1 for w in result.words for v in w[1:5])
+    assert result.source == "tesseract" and result.seconds > 0
+
+
+def test_ocr_results_are_cached_per_file(tmp_path):
+    path = tmp_path / "page.png"
+    draw_text_page(WORDS["letter"]).save(path)
+    cfg = OcrConfig(long_side=1100)
+    first = words_for_files([path], cfg, tmp_path / "cache", progress=False)[0]
+    cached = list((tmp_path / "cache" / "ocr").rglob("*.json"))
+    assert len(cached) == 1 and first is not None and "sincerely" in first.text.lower()
+    # the cache answers now: the same words, with the first read's timing (no new OCR)
+    again = words_for_files([path], cfg, tmp_path / "cache", progress=False)[0]
+    assert again.words == first.words and again.seconds == pytest.approx(first.seconds, abs=1e-3)
+
+
+def test_generator_sidecar_wins_over_ocr(tmp_path):
+    path = tmp_path / "p.png"
+    Image.new("RGB", (100, 140), "white").save(path)
+    (tmp_path / "p.words.json").write_text(json.dumps(
+        {"format": 1, "source": "generator", "size": [100, 140], "words": [["Invoice", 0.1, 0.1, 0.3, 0.15, 100]]}))
+    words = words_for_files([path], OcrConfig(), tmp_path / "cache", progress=False)[0]
+    assert words.source == "generator" and words.text == "Invoice"
+
+
+def test_missing_language_data_is_a_clear_error():
+    with pytest.raises(UsageError, match="apt-get install tesseract-ocr"):
+        find_tessdata("xyz")
+
+
+# --------------------------------------------------------------------------- the text view
+
+
+def _pages(n: int, seed: int) -> tuple[list[PageWords], list[int]]:
+    rng = random.Random(seed)
+    pages, labels = [], []
+    for i in range(n):
+        c = i % 2
+        lines = rng.sample(WORDS[["invoice", "letter"][c]], 4)
+        pages.append(generator_page(lines, rng))
+        labels.append(c)
+    return pages, labels
+
+
+def test_text_view_learns_and_survives_ocr_noise():
+    pages, labels = _pages(40, 0)
+    tv = fit_text_view(pages, labels, ["invoice", "letter"], seed=0)
+    test, test_labels = _pages(40, 1)
+    rng = random.Random(5)
+    noisy = [simulate_ocr(p, rng) for p in test]
+    acc = (tv.logits(noisy).argmax(1) == np.array(test_labels)).mean()
+    assert acc >= 0.9, acc
+    # round trip through a checkpoint's state gives the same logits
+    again = TextView.from_state(tv.state())
+    assert np.allclose(again.logits(noisy), tv.logits(noisy), atol=1e-5)
+
+
+def test_a_page_without_words_gets_no_opinion():
+    pages, labels = _pages(10, 0)
+    tv = fit_text_view(pages, labels, ["invoice", "letter"], seed=0)
+    empty = PageWords(size=(10, 10), words=[], source="tesseract")
+    assert np.all(tv.logits([empty, None]) == 0)
+
+
+def test_simulated_ocr_is_seeded():
+    page, _ = _pages(1, 3)
+    a = simulate_ocr(page[0], random.Random(1))
+    b = simulate_ocr(page[0], random.Random(1))
+    assert a.words == b.words
+
+
+# --------------------------------------------------------------------------- calibration and decisions
+
+
+def test_expected_calibration_error_matches_a_hand_computed_example():
+    probs = np.array([[0.92, 0.08], [0.78, 0.22], [0.58, 0.42], [0.55, 0.45]])
+    labels = np.array([0, 1, 0, 0])
+    # bins of 1/15: 0.92 alone (right, gap .08), 0.78 alone (wrong, gap .78), 0.58 and 0.55 together
+    # (both right, mean confidence .565, gap .435): .25*.08 + .25*.78 + .5*.435 = .4325
+    assert expected_calibration_error(probs, labels) == pytest.approx(0.4325)
+
+
+def test_temperature_scaling_cools_an_overconfident_model():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 400)
+    logits = rng.normal(0, 1, (400, 3))
+    right = rng.random(400) < 0.7
+    logits[np.arange(400), np.where(right, labels, (labels + 1) % 3)] += 3.0
+    logits *= 4  # overconfident: 70% right but ~100% sure
+    t = fit_temperature(logits, labels)
+    assert t > 2
+    before = expected_calibration_error(np.exp(log_softmax(logits)), labels)
+    after = expected_calibration_error(np.exp(log_softmax(logits / t)), labels)
+    assert after < before / 2
+
+
+def test_fusion_lets_the_confident_view_decide_and_ignores_a_silent_one():
+    cfg = FusionConfig()
+    image = np.array([[2.0, 0.0], [0.2, 0.0]])
+    text = np.array([[0.0, 0.5], [0.0, 3.0]])
+    fused = fuse_logits(image, text, np.array([True, True]), cfg)
+    assert fused[0].argmax() == 0 and fused[1].argmax() == 1
+    alone = fuse_logits(image, text, np.array([False, False]), cfg)  # no words: the image alone
+    assert np.allclose(alone, np.exp(log_softmax(image)))
+
+
+def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
+    classes = ["invoice", "letter", "other"]
+    cfg = FusionConfig(abstain_below=0.6, reject_class="other")
+    sure = decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=50, ink=0.05)
+    assert sure.label == "invoice" and sure.reason is None and "other" not in sure.probabilities
+    unsure = decide(np.array([0.5, 0.4, 0.1]), classes, cfg, n_words=50, ink=0.05)
+    assert unsure.label is None and "not confident" in unsure.reason
+    blank = decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=0, ink=0.0)
+    assert blank.label is None and "blank" in blank.reason
+    other = decide(np.array([0.1, 0.1, 0.8]), classes, cfg, n_words=50, ink=0.05)
+    assert other.label is None and "none of the known classes" in other.reason
+
+
+# --------------------------------------------------------------------------- training and predicting
+
+
+def _reading_dataset(root: Path) -> Path:
+    """Pages whose class is in their words only (same look): the text view must do the work."""
+    rng = random.Random(0)
+    for split, n in (("train", 8), ("val", 4), ("test", 4)):
+        for cls, lines in WORDS.items():
+            folder = root / split / cls
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(n):
+                chosen = rng.sample(lines, 4)
+                draw_text_page(chosen, (425, 550)).save(folder / f"{cls}_{i}.png")
+                page = generator_page(chosen, rng)
+                (folder / f"{cls}_{i}.words.json").write_text(json.dumps(page.to_dict()))
+    return root
+
+
+@pytest.mark.slow
+def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_train_args, capsys):
+    data = _reading_dataset(tmp_path / "data")
+    args = [a for a in fast_train_args]
+    args[args.index("--modality") + 1] = "fusion"
+    code = run(["train", "--data-dir", str(data), *args, "--epochs", "1", "--output-dir", "out",
+                "--mlflow-experiment", "reading", "--no-log-model"])
+    assert code == 0
+    capsys.readouterr()
+    # evaluate OCRs the test pages (no sidecars used): words carry the class
+    assert run(["evaluate", "--model", "out/best.pth", "--data-dir", str(data / "test"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["modality"] == "fusion"
+    assert report["views"]["text"]["accuracy"] >= 0.85
+    assert report["accuracy"] >= 0.85
+    assert run(["predict", "--model", "out/best.pth", "--json", str(data / "test" / "invoice")]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 4 and all(set(x) >= {"path", "label", "confidence", "probabilities", "views"} for x in lines)
+    assert sum(x["label"] == "invoice" for x in lines) >= 3
+
+
+def test_predict_on_bad_paths_and_unreadable_files(tmp_path, tiny_dataset, fast_train_args, capsys):
+    assert run(["train", "--data-dir", str(tiny_dataset), *fast_train_args, "--epochs", "1",
+                "--output-dir", "out", "--no-log-model"]) == 0
+    capsys.readouterr()
+    assert run(["predict", "--model", "out/best.pth", str(tmp_path / "missing.png")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "does not exist" in err[0]
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    assert run(["predict", "--model", "out/best.pth", str(broken)]) == 2
+    assert "could be read" in capsys.readouterr().err
+    good = next((tiny_dataset / "test" / "letter").iterdir())
+    assert run(["predict", "--model", "out/best.pth", "--json", str(broken), str(good)]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rows[0]["label"] is None and "cannot read image" in rows[0]["error"]
+    assert rows[1]["label"] in ("invoice", "letter", "presentation", "resume", "scientific_paper", None)
+    assert run(["predict", "--model", "no/such.pth", str(good)]) == 2

@@ -249,8 +249,43 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_serve)
 
 
+def _predict(ns: argparse.Namespace) -> int:
+    import json
+
+    from docclf.evaluate import load_classifier
+    from docclf.predict import classify_files, expand_paths, format_table
+
+    paths = expand_paths(ns.inputs)  # bad paths fail before the model loads
+    clf = load_classifier(ns.model, ns.tracking_uri)
+    results = classify_files(clf, paths, batch_size=ns.batch_size, cache_dir=ns.cache_dir, progress=not ns.json)
+    if ns.json:
+        for r in results:
+            print(json.dumps(r.to_dict()))
+    else:
+        print(format_table(results))
+    failed = sum(r.decision is None for r in results)
+    if failed == len(results):
+        raise UsageError(f"none of the {len(results)} file(s) could be read as an image")
+    return 0
+
+
+def _add_predict(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("predict", help="classify image files or folders with any model",
+                       description="Classify pages: a table by default, --json for one JSON object per file "
+                                   "(path, label (null when the model abstains), confidence, probabilities).")
+    p.add_argument("inputs", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
+    p.add_argument("--model", "--model-uri", dest="model", required=True,
+                   help="checkpoint path, run id / runs:/ID, or models:/NAME/VERSION|STAGE|@ALIAS")
+    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI for run ids and models:/ URIs")
+    p.add_argument("--cache-dir", default=None, help="cache folder (OCR results are kept there)")
+    p.set_defaults(func=_predict)
+
+
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_generate, _add_preview, _add_train, _add_evaluate, _add_registry, _add_tune, _add_export, _add_serve]
+    _add_generate, _add_preview, _add_train, _add_evaluate, _add_predict, _add_registry, _add_tune, _add_export,
+    _add_serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

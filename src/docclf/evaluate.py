@@ -61,18 +61,42 @@ def folders_to_evaluate(data_dir: str | Path, classes: list[str]) -> list[SplitF
 @torch.inference_mode()
 def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_dir: str | None = None,
              on_bad_image: str = "skip", progress: bool = True) -> dict[str, Any]:
-    """accuracy, macro_f1, per_class, confusion_matrix, classes, n_images (plus skipped bad images)."""
+    """accuracy, macro_f1, per_class, confusion_matrix, classes, n_images (plus skipped bad images).
+
+    A model that reads (text or fusion) OCRs the pages (cached) and adds `views`: each view's own
+    report, `abstained` (share of pages answered "none of these") and `ocr_seconds_per_page`.
+    Accuracy counts the most probable class of every page, abstained or not, so views compare.
+    """
+    from docclf.ocr import words_for_files
+    from docclf.predict import decisions, fusion_config, views_for_pages
+
     n = len(clf.classes)
-    cm = np.zeros((n, n), dtype=np.int64)
-    bad = 0
+    names = ["image", "text"] if clf.model is not None and clf.reads else []
+    cms = {name: np.zeros((n, n), dtype=np.int64) for name in ["main", *names]}
+    bad, abstained, ocr_seconds, n_read = 0, 0, 0.0, 0
+    cfg = fusion_config(clf)
     for files in folders_to_evaluate(data_dir, clf.classes):
         split = load_or_build_cache(files, clf.preprocess, cache_dir, on_bad_image, progress=progress)
         bad += len(split.bad)
-        for images, labels in iterate_batches(split, batch_indices(len(split), batch_size, False, 0, 0)):
-            preds = clf.model(eval_batch(images, clf.preprocess)).argmax(1).numpy()
-            cm += confusion_matrix(labels.numpy(), preds, n)
-    report = summarize(cm, clf.classes)
+        words = (words_for_files(split.paths, clf.ocr, cache_dir, use_sidecars=False, progress=progress)
+                 if clf.reads else [])
+        views = views_for_pages(clf, split.images, words, batch_size)
+        labels = np.asarray(split.labels)
+        cms["main"] += confusion_matrix(labels, views.fused(cfg).argmax(1), n)
+        if names:
+            cms["image"] += confusion_matrix(labels, views.image_logits.argmax(1), n)
+            cms["text"] += confusion_matrix(labels, views.text_logits.argmax(1), n)
+        abstained += sum(d.label is None for d in decisions(clf, views))
+        ocr_seconds += sum(w.seconds for w in words if w is not None)
+        n_read += sum(w is not None for w in words)
+    report = summarize(cms["main"], clf.classes)
     report["bad_images"] = bad
+    report["modality"] = clf.modality
+    report["abstained"] = abstained / max(1, report["n_images"])
+    if names:
+        report["views"] = {name: summarize(cms[name], clf.classes) for name in names}
+    if n_read:
+        report["ocr_seconds_per_page"] = ocr_seconds / n_read
     return report
 
 
@@ -92,4 +116,34 @@ def format_report(report: dict[str, Any]) -> str:
               " " * width + "".join(f"{c[:9]:>10}" for c in classes)]
     for c, row in zip(classes, report["confusion_matrix"]):
         lines.append(f"{c:<{width}}" + "".join(f"{v:>10d}" for v in row))
+    if report.get("views"):
+        views = {**report["views"], report.get("modality", "fusion"): report}
+        lines += ["", "recall per view", f"{'class':<{width}}" + "".join(f"{v:>10}" for v in views)]
+        for c in classes:
+            lines.append(f"{c:<{width}}" + "".join(f"{r['per_class'][c]['recall']:>10.3f}" for r in views.values()))
+        lines.append(f"{'accuracy':<{width}}" + "".join(f"{r['accuracy']:>10.3f}" for r in views.values()))
+    if "abstained" in report:
+        lines.append(f"\nanswered 'none of these' (label null) for {report['abstained']:.1%} of pages")
     return "\n".join(lines)
+
+
+def measure_model(uri: str, tracking_uri: str, data_dir: str, batch_size: int, latency_runs: int,
+                  cache_dir: str | None) -> dict[str, Any]:
+    """Accuracy, macro F1, per-class recall and speed (batch 1 and 32) of any model reference on `data_dir`:
+    what `docclf registry validate` stores on a version."""
+    from docclf.timing import measure_speed
+
+    clf = load_classifier(uri, tracking_uri)
+    report = evaluate(clf, data_dir, batch_size=batch_size, cache_dir=cache_dir, progress=False)
+    split = load_or_build_cache(folders_to_evaluate(data_dir, clf.classes)[0], clf.preprocess, cache_dir,
+                                progress=False)
+    images = eval_batch(torch.from_numpy(split.images[:32].copy()), clf.preprocess).numpy()  # (N, 3, S, S)
+
+    @torch.inference_mode()
+    def predict(x: Any) -> Any:
+        return clf.model(torch.from_numpy(x).contiguous(memory_format=torch.channels_last))
+
+    return {"accuracy": report["accuracy"], "macro_f1": report["macro_f1"], "n_images": report["n_images"],
+            "recall": {c: row["recall"] for c, row in report["per_class"].items()},
+            "speed": {**measure_speed(predict, images, latency_runs), "threads": torch.get_num_threads()},
+            "classes": report["classes"], "confusion_matrix": report["confusion_matrix"]}

@@ -151,6 +151,8 @@ class Trainer:
         self.steps_per_epoch = len(self._train_batches(0))
         self.out_dir = Path(cfg.output_dir) if cfg.output_dir else None
         self.tracker = None
+        self.text_view = None  # docclf.textview.TextView, for --modality fusion
+        self.fusion = None  # docclf.fusion.FusionConfig, set once both views are calibrated
 
     # -- set-up helpers
     def _load_resume_checkpoint(self) -> dict[str, Any] | None:
@@ -307,7 +309,43 @@ class Trainer:
                     "warmup_steps": int(self.cfg.warmup_epochs * self.steps_per_epoch)}
         ckpt.update(format="docclf.checkpoint/1", epoch=self.state.epoch, state=asdict(self.state),
                     optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict(), scheduler=schedule)
+        ckpt.update(self.reading_state())
         return ckpt
+
+    def reading_state(self) -> dict[str, Any]:
+        """What a fusion checkpoint adds: modality, the text view, OCR settings, fusion settings."""
+        from docclf.reading import ocr_config, text_state_for_checkpoint
+
+        if self.text_view is None:
+            return {"modality": "image"}
+        state = {"modality": "fusion", "text_view": text_state_for_checkpoint(self.text_view),
+                 "ocr": ocr_config(self.cfg).to_dict()}
+        if self.fusion is not None:
+            state["fusion"] = self.fusion.to_dict()
+        return state
+
+    def fit_text_view(self) -> None:
+        """Train the text view (seconds) before the network, or take it from the resumed checkpoint."""
+        from docclf.reading import fit_text
+        from docclf.textview import TextView
+
+        if self.resume_ckpt and self.resume_ckpt.get("text_view"):
+            self.text_view = TextView.from_state(self.resume_ckpt["text_view"])
+            return
+        train = self.splits["train"]
+        self.text_view = fit_text(self.cfg, train.paths, train.labels, self.classes,
+                                  progress=self.cfg.progress and self.dist.main)
+
+    @torch.inference_mode()
+    def split_logits(self, split: CachedSplit) -> np.ndarray:
+        """(N, C) image logits of a split, in order (rank 0 alone)."""
+        model = unwrap(self.model)
+        model.eval()
+        out = []
+        batches = batch_indices(len(split), self.cfg.batch_size * 2, shuffle=False, seed=0, epoch=0)
+        for images, _ in iterate_batches(split, batches, self._num_workers(), self.device.type == "cuda"):
+            out.append(model(eval_batch(images.to(self.device), self.pcfg)).float().cpu().numpy())
+        return np.concatenate(out)
 
     def save(self, name: str, ckpt: dict[str, Any]) -> Path:
         assert self.out_dir is not None
@@ -357,6 +395,20 @@ def _run_tags(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:
     return tags
 
 
+def _split_files(trainer: Trainer) -> dict[str, tuple[list[str], list[str]]]:
+    """Each split's files and class names, as the run's dataset inputs list them."""
+    return {name: ([str(p) for p in s.paths], [trainer.classes[i] for i in s.labels])
+            for name, s in trainer.splits.items()}
+
+
+def _run_facts(cfg: TrainConfig, trainer: Trainer) -> dict[str, Any]:
+    """What the run's description says about its model, data and recipe."""
+    return {"model": resolve_model_name(cfg.model), "image_size": cfg.image_size,
+            "pretrained": trainer.pretrained.loaded, "data_dir": str(Path(cfg.data_dir).resolve()),
+            "counts": {name: len(s) for name, s in trainer.splits.items()}, "classes": trainer.classes,
+            "epochs": cfg.epochs, "batch_size": cfg.batch_size, "lr": cfg.lr, "device": str(trainer.device)}
+
+
 def _install_signal_handlers() -> dict[int, Any]:
     def handler(signum: int, frame: Any) -> None:
         raise Interrupted(signum)
@@ -371,6 +423,8 @@ def train(cfg: TrainConfig) -> TrainResult:
     """Train, validate each epoch, test the best model; everything tracked in MLflow (rank 0)."""
     from docclf import tracking
 
+    if cfg.modality == "text":
+        return _train_text_only(cfg)
     trainer = Trainer(cfg)
     main = trainer.dist.main
     if main:
@@ -378,11 +432,13 @@ def train(cfg: TrainConfig) -> TrainResult:
         uri = tracking.resolve_tracking_uri(cfg.tracking_uri)
         name = cfg.mlflow_run_name or f"{cfg.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer.tracker = tracking.RunTracker(uri, cfg.mlflow_experiment, name, run_id=run_id,
-                                              parent_run_id=cfg.parent_run_id)
+                                              parent_run_id=cfg.parent_run_id, system_metrics=True)
         trainer.out_dir = Path(cfg.output_dir or Path("outputs") / trainer.tracker.run_name)
         trainer.out_dir.mkdir(parents=True, exist_ok=True)
         trainer.tracker.log_params(_run_params(cfg, trainer))
         trainer.tracker.set_tags(_run_tags(cfg, trainer))
+        trainer.tracker.log_datasets(cfg.data_dir, _split_files(trainer))
+        trainer.tracker.describe(_run_facts(cfg, trainer))
         if trainer.state.history:
             trainer.tracker.log_missing_epochs(trainer.state.history)
         log.info("MLflow run %s (%s) in experiment %r at %s; checkpoints in %s", trainer.tracker.run_id,
@@ -390,6 +446,8 @@ def train(cfg: TrainConfig) -> TrainResult:
     previous = _install_signal_handlers() if main else {}
     status = "FAILED"
     try:
+        if cfg.modality == "fusion" and main:
+            trainer.fit_text_view()
         result = _fit(trainer)
         if main:
             try:
@@ -478,22 +536,30 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
     best_path = t.out_dir / "best.pth"
     if best_path.is_file():
         t.model.load_state_dict(torch.load(best_path, map_location=t.device, weights_only=True)["state_dict"])
+    eval_split = "test" if "test" in t.splits else "val"
+    views = _calibrate_views(t, eval_split) if t.text_view is not None else None
     final = inference_state(t.model, cfg.model, t.classes, t.pcfg, asdict(cfg), pretrained=t.pretrained.loaded,
                             pretrained_message=t.pretrained.message, mlflow_run_id=tracker.run_id,
-                            best_epoch=t.state.best_epoch, best_metric=t.state.best_metric, monitor=cfg.monitor)
+                            best_epoch=t.state.best_epoch, best_metric=t.state.best_metric, monitor=cfg.monitor,
+                            **t.reading_state())
     torch.save(final, t.out_dir / "model_final.pth")
+    if views and best_path.is_file():  # best.pth too: it is what users evaluate and resume from
+        best = torch.load(best_path, map_location="cpu", weights_only=True)
+        best.update(t.reading_state())
+        t.save("best.pth", best)
     final_metrics = {"best_epoch": t.state.best_epoch, f"best_{cfg.monitor}": t.state.best_metric or 0.0,
                      "epochs_completed": t.state.epoch}
-    eval_split = "test" if "test" in t.splits else "val"
     loss, cm = t.evaluate_split(t.splits[eval_split], collective=False)  # rank 0 alone, other ranks are done
     report = summarize(cm, t.classes)
+    if views:
+        report = _fusion_report(views, final_metrics, eval_split, t.fusion)
+        cm = np.asarray(report["confusion_matrix"])
     report["split"] = eval_split
     result.test = report
     if eval_split == "test":
         final_metrics.update(test_loss=loss, test_accuracy=report["accuracy"], test_f1=report["macro_f1"])
     else:
         log.warning("no test/ split: the final report is on val/, which also picked the best epoch")
-    tracker.log_metrics(final_metrics, step=t.state.epoch)
     (t.out_dir / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
     (t.out_dir / "history.json").write_text(json.dumps(t.state.history, indent=2))
     (t.out_dir / "classification_report.json").write_text(json.dumps(report, indent=2))
@@ -510,6 +576,89 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
         # contiguous like the checkpoints: channels-last weights would make speed depend on the source
         cpu_model = unwrap(t.model).to("cpu", memory_format=torch.contiguous_format).eval()
         result.model_uri = tracker.log_pytorch_model(cpu_model, cfg.image_size, meta)
+    tracker.log_summary(final_metrics, report, cfg.monitor)
     log.info("%s: accuracy %.3f, macro F1 %.3f on %d images; run %s", eval_split, report["accuracy"],
              report["macro_f1"], report["n_images"], tracker.run_id)
     return result
+
+
+def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
+    """Fit each view's temperature on val (words OCR-noised like real OCR), report views on eval_split."""
+    from docclf.reading import calibrate, fused_reports, split_words
+
+    val, ev = t.splits["val"], t.splits[eval_split]
+    words_val = split_words(val.paths, t.cfg, noisy=True, seed=t.cfg.seed + 1, progress=t.cfg.progress)
+    words_ev = split_words(ev.paths, t.cfg, noisy=True, seed=t.cfg.seed + 2, progress=t.cfg.progress)
+    has_val = np.array([w is not None and bool(w.words) for w in words_val])
+    has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
+    t.fusion = calibrate(t.split_logits(val), t.text_view.logits(words_val), has_val, val.labels,
+                         t.cfg.abstain_below)
+    log.info("calibrated on val: image temperature %.2f, text temperature %.2f",
+             t.fusion.image_temperature, t.fusion.text_temperature)
+    return fused_reports(t.split_logits(ev), t.text_view.logits(words_ev), has_ev, ev.labels, t.classes, t.fusion)
+
+
+def _fusion_report(views: dict[str, dict[str, Any]], metrics: dict[str, float], split: str,
+                   fusion: Any) -> dict[str, Any]:
+    """The fused report, with each view's headline figures beside it (also added to `metrics`)."""
+    report = dict(views["fusion"])
+    report["views"] = {k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"], "ece": v["ece"]}
+                       for k, v in views.items()}
+    for view, v in views.items():
+        metrics.update({f"{split}_{view}_accuracy": v["accuracy"], f"{split}_{view}_ece": v["ece"]})
+    metrics.update(image_temperature=fusion.image_temperature, text_temperature=fusion.text_temperature)
+    for view, v in views.items():
+        log.info("%s %-6s accuracy %.3f  macro F1 %.3f  ECE %.3f", split, view, v["accuracy"], v["macro_f1"],
+                 v["ece"])
+    return report
+
+
+def _train_text_only(cfg: TrainConfig) -> TrainResult:
+    """--modality text: the text view alone (no network, seconds), tracked like any run."""
+    from docclf import tracking
+    from docclf.reading import calibrate, fused_reports, ocr_config, split_words, text_state_for_checkpoint
+
+    classes = find_classes(cfg.data_dir)
+    splits = {name: scan_split(cfg.data_dir, name, classes, required=name != "test")
+              for name in ("train", "val", "test")}
+    splits = {k: v for k, v in splits.items() if v is not None}
+    labels = {k: np.asarray(v.labels) for k, v in splits.items()}
+    paths = {k: [str(p) for p in v.paths] for k, v in splits.items()}
+    uri = tracking.resolve_tracking_uri(cfg.tracking_uri)
+    name = cfg.mlflow_run_name or f"text-{time.strftime('%Y%m%d-%H%M%S')}"
+    tracker = tracking.RunTracker(uri, cfg.mlflow_experiment, name, parent_run_id=cfg.parent_run_id)
+    out_dir = Path(cfg.output_dir or Path("outputs") / tracker.run_name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    status = "FAILED"
+    try:
+        tracker.log_params({k: v for k, v in asdict(cfg).items() if k not in ("resume", "progress")})
+        from docclf.reading import fit_text
+
+        tv = fit_text(cfg, paths["train"], labels["train"], classes, progress=cfg.progress)
+        words_val = split_words(paths["val"], cfg, noisy=True, seed=cfg.seed + 1, progress=cfg.progress)
+        has_val = np.array([w is not None and bool(w.words) for w in words_val])
+        fusion = calibrate(None, tv.logits(words_val), has_val, labels["val"], cfg.abstain_below)
+        split = "test" if "test" in splits else "val"
+        words_ev = split_words(paths[split], cfg, noisy=True, seed=cfg.seed + 2, progress=cfg.progress)
+        has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
+        report = fused_reports(None, tv.logits(words_ev), has_ev, labels[split], classes, fusion)["text"]
+        report["split"] = split
+        ckpt = {"format": "docclf.checkpoint/1", "model_name": "text", "num_classes": len(classes),
+                "classes": classes, "preprocess": {"image_size": 224, "mean": [0.5] * 3, "std": [0.5] * 3},
+                "config": asdict(cfg), "state_dict": None, "modality": "text",
+                "text_view": text_state_for_checkpoint(tv), "ocr": ocr_config(cfg).to_dict(),
+                "fusion": fusion.to_dict(), "mlflow_run_id": tracker.run_id, "epoch": 0}
+        for fname in ("best.pth", "model_final.pth"):
+            torch.save(ckpt, out_dir / fname)
+        (out_dir / "classification_report.json").write_text(json.dumps(report, indent=2))
+        (out_dir / "config.json").write_text(json.dumps(asdict(cfg), indent=2))
+        tracker.log_metrics({f"{split}_accuracy": report["accuracy"], f"{split}_f1": report["macro_f1"],
+                             f"{split}_ece": report["ece"], "text_temperature": fusion.text_temperature}, step=0)
+        for fname in ("model_final.pth", "classification_report.json", "config.json"):
+            tracker.log_artifact(out_dir / fname)
+        log.info("text view: %s accuracy %.3f, macro F1 %.3f; run %s", split, report["accuracy"],
+                 report["macro_f1"], tracker.run_id)
+        status = "FINISHED"
+        return TrainResult(tracker.run_id, out_dir, 0, report["macro_f1"], [], report, None, False)
+    finally:
+        tracker.end(status)

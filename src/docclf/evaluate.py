@@ -36,6 +36,11 @@ def load_classifier(ref: "str | ModelRef", tracking_uri: str | None = None) -> C
             ref = ref.pinned(Registry(tracking_uri).resolve(ref.uri)["version"])
         model, meta = tracking.load_logged_model(ref.model_uri)
         model.eval()
+        if meta.get("modality", "image") != "image" and meta.get("mlflow_run_id"):
+            # a model that reads: its text view travels in the run's checkpoint, beside the same weights
+            with tempfile.TemporaryDirectory() as tmp:
+                path = tracking.download_run_checkpoint(meta["mlflow_run_id"], tmp)
+                return classifier_from_checkpoint(load_checkpoint_file(path), ref.uri)
         return Classifier(model=model, classes=list(meta["classes"]),
                           preprocess=PreprocessConfig.from_dict(meta["preprocess"]),
                           model_name=meta["model_name"], source=ref.uri, meta=meta)

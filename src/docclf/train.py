@@ -572,7 +572,8 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
         tracker.log_artifact(t.out_dir / name)
     if cfg.log_model:
         meta = {"classes": t.classes, "preprocess": t.pcfg.to_dict(), "model_name": resolve_model_name(cfg.model),
-                "mlflow_run_id": tracker.run_id, "outputs": "logits", "config": asdict(cfg)}
+                "mlflow_run_id": tracker.run_id, "outputs": "logits", "config": asdict(cfg),
+                "modality": "fusion" if t.text_view is not None else "image"}
         # contiguous like the checkpoints: channels-last weights would make speed depend on the source
         cpu_model = unwrap(t.model).to("cpu", memory_format=torch.contiguous_format).eval()
         result.model_uri = tracker.log_pytorch_model(cpu_model, cfg.image_size, meta)

@@ -1,23 +1,30 @@
 """Predictors: decoded pages in, class probabilities out, on ONNX Runtime or PyTorch.
 
-Both backends share `_preprocess` (the training evaluation's `preprocess`, one code path) and
-`_postprocess`; only `_predict` differs. A predictor is immutable once built, so request
-threads can use one while a reload builds the next.
+Both backends share `prepare` (numpy and Pillow: `preprocess.model_input`, bit-identical to what
+evaluation feeds the model) and `_postprocess`; only `_predict` differs. torch is imported by
+`TorchPredictor` alone, so a worker serving an ONNX file never loads it (about 1 GB of RSS less).
+A predictor is immutable once built, so request threads can use one while a reload builds the next.
+
+The text seam: `prepare` also reads a page's words when the predictor has a `reader` (OCR for a
+model with a text view), within `text_budget_s` per request; image-only models skip it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import torch
 from PIL import Image
 
-from docclf.modeling import Classifier
-from docclf.preprocess import PreprocessConfig, preprocess
+from docclf.preprocess import PreprocessConfig, model_input, open_page_for_size
+
+if TYPE_CHECKING:
+    from docclf.modeling import Classifier
+    from docclf.ocr import OcrConfig
 
 
 @dataclass(frozen=True)
@@ -49,45 +56,72 @@ class Prediction:
     probabilities: dict[str, float]
 
 
+class TextReader(Protocol):
+    """Reads a page's words (OCR) from the upload's bytes or a decoded page, giving up after `timeout_s`."""
+
+    def __call__(self, source: bytes | Image.Image, timeout_s: float) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One page made ready for the model: its pixels and, for a model that reads, its words."""
+
+    pixels: np.ndarray  # (1, 3, S, S) float32
+    words: Any = None  # what the reader returned (ocr.PageWords); None without a reader or past the budget
+
+
 class Predictor:
-    """The model behind the API: `predict(pages)` runs _preprocess -> _predict -> _postprocess."""
+    """The model behind the API: `predict(pages)` runs prepare -> _predict -> _postprocess."""
 
     backend = "none"
 
-    def __init__(self, classes: list[str], pcfg: PreprocessConfig, info: ModelInfo):
+    def __init__(self, classes: list[str], pcfg: PreprocessConfig, info: ModelInfo,
+                 reader: TextReader | None = None, text_budget_s: float = 10.0):
         self.classes = list(classes)
         self.pcfg = pcfg
         self.info = info
+        self.reader = reader
+        self.text_budget_s = text_budget_s
 
     def predict(self, pages: list[Image.Image]) -> list[Prediction]:
-        """Classify decoded RGB pages (from `preprocess.open_page*`), in order."""
-        if not pages:
-            return []
-        return self._postprocess(self._predict(self._preprocess(pages)))
+        """Classify decoded pages (from `preprocess.open_page*`), in order."""
+        return self.predict_prepared([self.prepare(page) for page in pages])
 
-    def prepare(self, page: Image.Image) -> Any:
-        """One page -> its (1, 3, S, S) input, so a batch can drop each big page once it is letterboxed."""
-        return self._preprocess([page])
+    def prepare(self, page: Image.Image, source: bytes | None = None, deadline: float | None = None) -> Prepared:
+        """One page -> its model input (and words), so a batch can drop each big page once it is letterboxed.
 
-    def predict_prepared(self, inputs: list[Any]) -> list[Prediction]:
+        `source` (the upload's bytes) lets the reader decode at its own resolution; `deadline`
+        (time.monotonic()) ends reading early for the last pages of a slow batch.
+        """
+        return Prepared(model_input([page], self.pcfg), self._read(page, source, deadline))
+
+    def _read(self, page: Image.Image, source: bytes | None, deadline: float | None) -> Any:
+        """The text seam: the page's words within the time left, or None (the image view answers alone)."""
+        if self.reader is None:
+            return None
+        budget = self.text_budget_s if deadline is None else min(self.text_budget_s, deadline - time.monotonic())
+        return self.reader(source if source is not None else page, budget) if budget > 0 else None
+
+    def predict_prepared(self, inputs: list[Prepared]) -> list[Prediction]:
         """Classify inputs from `prepare` in one forward pass (rows are independent: same as `predict`)."""
         if not inputs:
             return []
-        return self._postprocess(self._predict(self._concat(inputs)))
+        x = np.concatenate([p.pixels for p in inputs]) if len(inputs) > 1 else inputs[0].pixels
+        return self._postprocess(self._probabilities(self._predict(x), inputs))
 
-    def _preprocess(self, pages: list[Image.Image]) -> torch.Tensor:
-        # (B, 3, S, S) float32, exactly what evaluation feeds the model
-        return preprocess(pages, self.pcfg)
-
-    def _concat(self, inputs: list[Any]) -> Any:
-        return torch.cat(inputs) if len(inputs) > 1 else inputs[0]
-
-    def _predict(self, x: torch.Tensor) -> np.ndarray:  # (B, C) probabilities
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        """(B, 3, S, S) float32 -> (B, C) logits."""
         raise NotImplementedError
+
+    def _probabilities(self, logits: np.ndarray, inputs: list[Prepared]) -> np.ndarray:
+        """(B, C) probabilities; a reading model combines the image logits with its text view here."""
+        z = logits.astype(np.float64)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
 
     def _postprocess(self, probs: np.ndarray) -> list[Prediction]:
         out = []
-        for row in probs.astype(np.float64):
+        for row in probs:
             best = int(row.argmax())
             out.append(Prediction(self.classes[best], round(float(row[best]), 6),
                                   {c: round(float(p), 6) for c, p in zip(self.classes, row)}))
@@ -113,17 +147,17 @@ class TorchPredictor(Predictor):
 
     backend = "torch"
 
-    def __init__(self, clf: Classifier, info: ModelInfo):
+    def __init__(self, clf: "Classifier", info: ModelInfo):
+        import torch
+
         super().__init__(clf.classes, clf.preprocess, info)
         self.model = clf.model.eval().to(memory_format=torch.channels_last)
 
-    def _preprocess(self, pages: list[Image.Image]) -> torch.Tensor:
-        return super()._preprocess(pages).contiguous(memory_format=torch.channels_last)
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        import torch
 
-    @torch.inference_mode()
-    def _predict(self, x: torch.Tensor) -> np.ndarray:
-        x = x.contiguous(memory_format=torch.channels_last)  # no-op unless torch.cat changed the layout
-        return self.model(x).float().softmax(dim=1).numpy()
+        with torch.inference_mode():
+            return self.model(torch.from_numpy(x).contiguous(memory_format=torch.channels_last)).float().numpy()
 
 
 class OnnxPredictor(Predictor):
@@ -147,16 +181,21 @@ class OnnxPredictor(Predictor):
         self.input_name = self.session.get_inputs()[0].name
         self.onnx_path = str(onnx_path)
 
-    def _preprocess(self, pages: list[Image.Image]) -> np.ndarray:  # type: ignore[override]
-        return super()._preprocess(pages).contiguous().numpy()
-
-    def _concat(self, inputs: list[Any]) -> np.ndarray:
-        return np.concatenate(inputs) if len(inputs) > 1 else inputs[0]
-
-    def _predict(self, x: np.ndarray) -> np.ndarray:  # type: ignore[override]
-        out = self.session.run(None, {self.input_name: x})[0].astype(np.float32)  # (B, C) logits
-        e = np.exp(out - out.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    def _predict(self, x: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.input_name: x})[0]
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "onnx_path": self.onnx_path}
+
+
+def ocr_reader(cfg: "OcrConfig") -> TextReader:
+    """A `TextReader` over Tesseract (docclf.ocr): an upload is decoded at OCR's size (JPEG: reduced scale)."""
+    from docclf.ocr import Reader
+
+    reader = Reader(cfg)
+
+    def read(source: bytes | Image.Image, timeout_s: float) -> Any:
+        page = open_page_for_size(source, cfg.long_side) if isinstance(source, bytes) else source
+        return reader.read(page, timeout_s)
+
+    return read

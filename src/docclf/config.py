@@ -25,6 +25,10 @@ from typing import Any, ClassVar, Literal
 from docclf.errors import UsageError
 
 CLASSES: tuple[str, ...] = ("invoice", "letter", "presentation", "resume", "scientific_paper")
+# Pages of no known class (forms, questionnaires, receipts, blank pages...). A model trained with a
+# folder of that name answers "none of these" (label null) for pages like them.
+OTHER_CLASS = "other"
+GENERATOR_CLASSES: tuple[str, ...] = (*CLASSES, OTHER_CLASS)
 
 
 def opt(default: Any, help: str, *, choices: typing.Sequence[Any] | None = None,
@@ -75,7 +79,8 @@ class GenerateConfig:
     output_dir: str = opt("data/documents", "folder that receives train/val/test and dataset.json")
     num_per_class: int = opt(200, "pages generated per class, over all splits")
     seed: int = opt(42, "random seed; the same options and seed give byte-identical files")
-    classes: list[str] = opt(list(CLASSES), "classes to generate (subset of the five)")
+    classes: list[str] = opt(list(GENERATOR_CLASSES), "classes to generate: the five document classes and "
+                                                       f"'{OTHER_CLASS}' (pages of none of them, for abstaining)")
     split: list[float] = opt([0.7, 0.15, 0.15], "train/val/test fractions")
     min_size: int = opt(224, "smallest long side of a page, in pixels")
     max_size: int = opt(3508, "largest long side of a page, in pixels (3508 = A4 at 300 dpi)")
@@ -89,9 +94,9 @@ class GenerateConfig:
         return self.image_format
 
     def validate(self) -> None:
-        unknown = sorted(set(self.classes) - set(CLASSES))
+        unknown = sorted(set(self.classes) - set(GENERATOR_CLASSES))
         if unknown:
-            raise UsageError(f"unknown class {', '.join(unknown)}; choose from {', '.join(CLASSES)}")
+            raise UsageError(f"unknown class {', '.join(unknown)}; choose from {', '.join(GENERATOR_CLASSES)}")
         if not self.classes:
             raise UsageError("--classes is empty; name at least one class")
         if self.num_per_class <= 0:
@@ -507,7 +512,8 @@ _parse_bool = parse_bool  # the name tune/space.py used
 def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Iterable[str] | None = None,
                     required: typing.Iterable[str] = ()) -> None:
     """Add one flag per dataclass field (and its old spellings); defaults are SUPPRESSed so we know
-    what was typed. `only` limits the fields; `required` makes flags mandatory."""
+    what was typed. `only` limits the fields; `required` only says so in the help (the caller checks,
+    so that a missing option is one line, not argparse's usage block)."""
     hints = typing.get_type_hints(cls)
     keep, must = (set(only) if only is not None else None), set(required)
     for f in dataclasses.fields(cls):
@@ -516,7 +522,9 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Ite
         tp, is_list = _base_type(hints[f.name])
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
         text = f.metadata.get("help", "")
-        if f.name not in must and "default:" not in text and default not in (None, ""):
+        if f.name in must:
+            text = f"{text} (required)"
+        elif "default:" not in text and default not in (None, ""):
             text = f"{text} (default: {default})"
         kw: dict[str, Any] = {"default": argparse.SUPPRESS, "help": text}
         if f.metadata.get("choices"):
@@ -525,7 +533,7 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Ite
             parser.add_argument(f.name, type=tp, **kw)
             continue
         flags = [_flag(f.name), *(_flag(a) for a in f.metadata.get("aliases", ()))]
-        kw.update(dest=f.name, required=f.name in must)
+        kw["dest"] = f.name
         if tp is bool:
             parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **kw)
             continue

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from docclf.config import CLASSES, GenerateConfig
+from docclf.config import GENERATOR_CLASSES, GenerateConfig
 from docclf.errors import UsageError
 from docclf.ocr import WORDS_FORMAT, WORDS_SUFFIX
 
@@ -180,7 +180,7 @@ def generate_dataset(cfg: GenerateConfig, progress: bool = True) -> dict:
 
     cfg.validate()
     # One spelling of the class list: canonical order, no duplicates, so the same set gives the same files.
-    cfg = dataclasses.replace(cfg, classes=[c for c in CLASSES if c in cfg.classes])
+    cfg = dataclasses.replace(cfg, classes=[c for c in GENERATOR_CLASSES if c in cfg.classes])
     fonts = discover_fonts()  # fails early, with a clear message, on a machine without fonts
     out = prepare_output(cfg)
     jobs = plan(cfg)

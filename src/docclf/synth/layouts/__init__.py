@@ -13,7 +13,7 @@ from PIL import Image
 from docclf.synth.page import Doc
 
 MODULES = {"invoice": "invoice", "letter": "letter", "presentation": "presentation", "resume": "resume",
-           "scientific_paper": "paper"}
+           "scientific_paper": "paper", "other": "other"}
 GREY_PAGE_P = 0.15  # pages printed or exported in greyscale, so colour never identifies a class
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 EPOCH_METRICS = ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_f1", "learning_rate",
                  "epoch_seconds", "images_per_second"]
-FINAL_METRICS = ["test_accuracy", "test_f1", "best_epoch"]
+FINAL_METRICS = ["test_accuracy", "test_f1"]
 PARAMS = ["data_dir", "model", "timm_model", "epochs", "batch_size", "lr", "image_size", "weight_decay",
           "label_smoothing", "pretrained", "amp_dtype", "channels_last", "seed", "train_images"]
 TAGS = ["dataset.path", "dataset.json_sha256", "dataset.classes", "git_commit", "version.torch",
@@ -70,6 +70,7 @@ def run_checks(tmp: Path, uri: str) -> int:
         check(steps == [1, 2], f"metric {m} logged at epochs {steps}", failures)
     for m in FINAL_METRICS:
         check(m in run.data.metrics, f"final metric {m} = {run.data.metrics.get(m)}", failures)
+    check("best_epoch" in run.data.tags, f"tag best_epoch = {run.data.tags.get('best_epoch')}", failures)
     for t in TAGS:
         check(t in run.data.tags, f"tag {t} = {run.data.tags.get(t, '')[:40]}", failures)
     names = {a.path for a in client.list_artifacts(run.info.run_id)}

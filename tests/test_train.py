@@ -118,7 +118,9 @@ def test_early_stopping_keeps_best_epoch(tiny_dataset, monkeypatch):
     assert result.best_epoch == 2 and result.best_metric == pytest.approx(0.3)
     assert torch.load("out/best.pth", weights_only=True)["epoch"] == 2
     r = _only_run("docclf")
-    assert r.data.metrics["best_epoch"] == 2 and r.data.metrics["epochs_completed"] == 4
+    # summaries are tags (as metrics they would draw one-dot charts); no best_* or epochs_* metric
+    assert r.data.tags["best_epoch"] == "2" and r.data.tags["epochs_completed"] == "4"
+    assert not {"best_epoch", "best_val_loss", "epochs_completed"} & set(r.data.metrics)
 
 
 def test_evaluate_command_on_checkpoint_run_and_dataset(tiny_dataset, fast_train_args, capsys):

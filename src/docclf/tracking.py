@@ -7,10 +7,13 @@ and sent with the next epoch's, so training never stops for the tracker.
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 import logging
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -97,30 +100,161 @@ def library_versions() -> dict[str, str]:
             "timm": timm.__version__, "mlflow": mlflow.__version__}
 
 
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
+
+
+def entry_point() -> str:
+    """The script that was run (train.py, tune_hyperparameters.py, ...), else `docclf`."""
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if script and script.suffix == ".py" and script.name != "__main__.py" and script.is_file():
+        return str(script.resolve())
+    return "docclf"
+
+
+def context_tags() -> dict[str, str]:
+    """Who started a run and from what: the tags MLflow's UI shows as "Created by" and "Source"."""
+    tags = {"mlflow.user": current_user(), "mlflow.source.type": "LOCAL", "mlflow.source.name": entry_point()}
+    commit = git_commit()
+    if commit != "unknown":
+        tags["mlflow.source.git.commit"] = commit
+    return tags
+
+
+def describe_experiment(client: Any, experiment_id: str, text: str) -> None:
+    """Give an experiment a description unless it has one (a user's own text is kept)."""
+    from docclf.notes import NOTE_TAG
+
+    if NOTE_TAG not in client.get_experiment(experiment_id).tags:
+        client.set_experiment_tag(experiment_id, NOTE_TAG, text)
+
+
+SPLIT_CONTEXTS = {"train": "training", "val": "validation", "test": "test"}
+
+
+def split_dataset(data_dir: str | Path, split: str, paths: list[str], labels: list[str]) -> Any:
+    """One split as an MLflow dataset: its files' rows (manifest columns when there is one), a digest
+    of the files and their manifest hashes, the split folder as source."""
+    import csv
+    import warnings
+
+    import mlflow
+    import pandas as pd
+
+    root = Path(data_dir).resolve()
+    rel = [os.path.relpath(Path(p).resolve(), root) for p in paths]
+    manifest = root / "manifest.csv"
+    listed: dict[str, dict[str, str]] = {}
+    if manifest.is_file():
+        with open(manifest, newline="") as fh:
+            listed = {row["path"]: row for row in csv.DictReader(fh)}
+    rows = []
+    h = hashlib.sha256()
+    for r, path, label in zip(rel, paths, labels):
+        row = listed.get(r)
+        # a manifest row names the content; a file the manifest lacks counts by path and size
+        h.update(f"{r}|{label}|{row['sha256'] if row else Path(path).stat().st_size}\n".encode())
+        rows.append({"path": r, "class": label, **({k: v for k, v in row.items() if k not in ("path", "split", "class")}
+                                                   if row else {})})
+    df = pd.DataFrame(rows)
+    for col in ("width", "height"):
+        if col in df:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")  # no int-with-NaN warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "source can be interpreted in multiple ways": it is local
+        return mlflow.data.from_pandas(df, source=str(root / split), name=f"{root.name}-{split}",
+                                       targets="class", digest=h.hexdigest()[:16])
+
+
+def log_datasets(client: Any, run_id: str, data_dir: str | Path,
+                 splits: dict[str, tuple[list[str], list[str]]] | None = None) -> dict[str, Any]:
+    """Log each split (files, class names; scanned from `data_dir` when not given) as a dataset input."""
+    from mlflow.entities import DatasetInput, InputTag
+
+    if splits is None:
+        from docclf.data import find_classes, scan_split
+
+        classes = find_classes(data_dir)
+        scanned = {name: scan_split(data_dir, name, classes, required=False) for name in SPLIT_CONTEXTS}
+        splits = {name: ([str(p) for p in f.paths], [classes[i] for i in f.labels])
+                  for name, f in scanned.items() if f is not None}
+    datasets = {split: split_dataset(data_dir, split, paths, labels) for split, (paths, labels) in splits.items()}
+    client.log_inputs(run_id, datasets=[
+        DatasetInput(ds._to_mlflow_entity(), [InputTag("mlflow.data.context", SPLIT_CONTEXTS.get(split, split))])
+        for split, ds in datasets.items()])
+    return datasets
+
+
 class RunTracker:
     """One MLflow run, started fresh or resumed by id; every call survives a flaky server."""
 
     def __init__(self, uri: str, experiment: str, run_name: str | None, run_id: str | None = None,
-                 parent_run_id: str | None = None, tags: dict[str, str] | None = None):
+                 parent_run_id: str | None = None, tags: dict[str, str] | None = None,
+                 system_metrics: bool = False):
         import mlflow
+
+        from docclf.notes import TRAINING_EXPERIMENT
 
         connect(uri)
         self.uri = uri
         if run_id is None:
             exp = mlflow.set_experiment(experiment)
-            all_tags = dict(tags or {})
+            describe_experiment(mlflow.MlflowClient(), exp.experiment_id, TRAINING_EXPERIMENT)
+            all_tags = {**context_tags(), **(tags or {})}
             if parent_run_id:
                 all_tags["mlflow.parentRunId"] = parent_run_id
             run = mlflow.MlflowClient().create_run(exp.experiment_id, run_name=run_name, tags=all_tags)
         else:
             run = mlflow.MlflowClient().get_run(run_id)
         # Active (and RUNNING again when resumed) so that mlflow.pytorch.log_model can attach to it.
-        mlflow.start_run(run_id=run.info.run_id)
+        # System metrics (CPU, memory, disk, network; GPU with nvidia-ml-py) sample every 10 s in a
+        # thread; MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING=false turns them off.
+        wanted = os.environ.get("MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true").lower() not in ("false", "0")
+        mlflow.start_run(run_id=run.info.run_id, log_system_metrics=system_metrics and wanted)
         self.run_id: str = run.info.run_id
         self.experiment_id: str = run.info.experiment_id
         self.run_name: str = run.info.run_name
         self._client = mlflow.MlflowClient()
         self._pending: list[Any] = []
+        self.datasets: dict[str, Any] = {}  # split -> mlflow dataset, once logged
+        self.facts: dict[str, Any] | None = None  # what the description says about model and data
+        self.model_id: str | None = None
+
+    # -- what the UI shows about the run: its data and its description
+    def log_datasets(self, data_dir: str | Path, splits: dict[str, tuple[list[str], list[str]]]) -> None:
+        """Each split (files, class names) as a dataset input, context training / validation / test."""
+        self.datasets = log_datasets(self._client, self.run_id, data_dir, splits)
+
+    def describe(self, facts: dict[str, Any], summary: dict[str, Any] | None = None) -> None:
+        """The run's description: model, data and recipe; the headline result once there is one."""
+        from docclf.notes import NOTE_TAG, training_note
+
+        self.facts = facts
+        self.set_tags({NOTE_TAG: training_note(facts, summary)})
+
+    def log_summary(self, final: dict[str, float], report: dict[str, Any], monitor: str) -> None:
+        """After training. Best epoch and value go to tags and the description (as metrics they would
+        draw one-dot charts); evaluation figures are the logged model's metrics on its split, step 0."""
+        from mlflow.entities import Metric
+
+        keys = ("best_epoch", f"best_{monitor}", "epochs_completed")
+        self.set_tags({k: final[k] for k in keys if k in final})
+        split = report.get("split", "test")
+        ds = self.datasets.get(split)
+        now = int(time.time() * 1000)
+        metrics = [Metric(k, float(v), now, 0, model_id=self.model_id, dataset_name=ds.name if ds else None,
+                          dataset_digest=ds.digest if ds else None) for k, v in final.items() if k not in keys]
+        if metrics:
+            self._client.log_batch(self.run_id, metrics=metrics)
+        if self.facts is not None:
+            self.describe(self.facts, {"monitor": monitor, "best_value": final.get(f"best_{monitor}"),
+                                       "best_epoch": final.get("best_epoch"),
+                                       "epochs_completed": final.get("epochs_completed"), "eval_split": split,
+                                       "accuracy": report.get("accuracy"), "macro_f1": report.get("macro_f1"),
+                                       "n_images": report.get("n_images")})
 
     # -- params and tags
     def log_params(self, params: dict[str, Any]) -> None:
@@ -194,6 +328,9 @@ class RunTracker:
                 model, name=MODEL_ARTIFACT, serialization_format="pickle", signature=signature,
                 input_example=example, extra_files=[str(meta_path)],
                 pip_requirements=[f"torch=={torch.__version__.split('+')[0]}", f"timm=={timm.__version__}"])
+        self.model_id = info.model_id
+        # log_model made it the active model: the system-metrics thread would file its samples under it
+        mlflow.clear_active_model()
         return info.model_uri
 
     def end(self, status: str = "FINISHED") -> None:
@@ -232,3 +369,21 @@ def load_logged_model(uri: str) -> tuple[Any, dict[str, Any]]:
         raise UsageError(f"cannot load model {uri} from {mlflow.get_tracking_uri()} "
                          f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
     return model, json.loads(Path(local).read_text())
+
+
+def log_export(tracking_uri: str | None, run_id: str, paths: list[Path], report_text: str) -> None:
+    """Log exported files and the parity report under `export/` on the model's run; one line if it cannot."""
+    import mlflow
+
+    connect(resolve_tracking_uri(tracking_uri))
+    client = mlflow.MlflowClient()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for path in paths:
+                client.log_artifact(run_id, str(path), "export")
+            report = Path(tmp) / "parity_report.txt"
+            report.write_text(report_text + "\n")
+            client.log_artifact(run_id, str(report), "export")
+    except transport_errors() as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise UsageError(f"cannot log exports on run {run_id}: {first[:300]}") from None

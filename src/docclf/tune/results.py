@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docclf.config import TuneConfig
+from docclf.notes import NOTE_TAG, TUNING_EXPERIMENT, tuning_note
 from docclf.tune.space import SearchPlan, fmt_value
 from docclf.tune.study import StudyLock, mask_url, params_of
 
@@ -37,6 +38,7 @@ class ParentRun:
             self.client = MlflowClient(self.uri)
             exp = self.client.get_experiment_by_name(cfg.mlflow_experiment)
             self.experiment_id = exp.experiment_id if exp else self.client.create_experiment(cfg.mlflow_experiment)
+            tracking.describe_experiment(self.client, self.experiment_id, TUNING_EXPERIMENT)
             run_id = study.user_attrs.get("mlflow_parent_run_id")
             if run_id and self._exists(run_id):
                 self.client.update_run(run_id, status="RUNNING")
@@ -55,8 +57,14 @@ class ParentRun:
     def _create(self, cfg: TuneConfig, plan: SearchPlan, study: optuna.Study) -> str:
         from mlflow.entities import Param
 
+        from docclf import tracking
+
         run = self.client.create_run(self.experiment_id, run_name=study.study_name, tags={
-            "docclf.kind": "tuning", "optuna.study_name": study.study_name, "optuna.storage": mask_url(cfg.storage)})
+            **tracking.context_tags(), "docclf.kind": "tuning", "optuna.study_name": study.study_name,
+            "optuna.storage": mask_url(cfg.storage), NOTE_TAG: tuning_note(
+                {"strategy": cfg.search_strategy, "study": study.study_name, "epochs": cfg.epochs,
+                 "metric": cfg.metric, "direction": cfg.resolved_direction, "space": plan.space})})
+        tracking.log_datasets(self.client, run.info.run_id, cfg.data_dir)
         params = {"search_strategy": cfg.search_strategy, "metric": cfg.metric, "direction": cfg.resolved_direction,
                   "epochs": cfg.epochs, "n_trials": plan.n_trials, "pruner": cfg.pruner,
                   "pruner_warmup_epochs": cfg.pruner_warmup_epochs, "data_dir": cfg.data_dir,
@@ -90,8 +98,11 @@ class ParentRun:
         """A child run for a trial that died before its training created one (so the UI shows it)."""
         from mlflow.entities import Param
 
+        from docclf import tracking
+
         run = self.client.create_run(self.experiment_id, run_name=run_name,
-                                     tags={"mlflow.parentRunId": self.run_id, **{k: str(v)[:5000]
+                                     tags={**tracking.context_tags(), "mlflow.parentRunId": self.run_id,
+                                           **{k: str(v)[:5000]
                                                                                   for k, v in tags.items()}})
         self.client.log_batch(run.info.run_id, params=[Param(k, str(v)) for k, v in params.items()])
         self.client.set_terminated(run.info.run_id, "FAILED")
@@ -111,17 +122,18 @@ class ParentRun:
         self.set_tags(self.run_id, tags)  # same call for the parent: tags are mutable, params are not
 
     def finish(self, report: dict[str, Any], interrupted: bool) -> None:
-        """Log the ranked table (CSV, markdown), the plot and the JSON; close the run."""
+        """Log the ranked table (CSV, markdown), the plot and the JSON; describe and close the run."""
         from mlflow.entities import Metric
 
         best, counts = report["best"], report["counts"]
-        metrics = {f"n_{k.lower()}": v for k, v in counts.items()}
-        metrics.update(epochs_trained=report["compute"]["epochs"], train_seconds=report["compute"]["train_seconds"])
+        # counts and compute are one number each: tags and the description, not one-dot charts
+        summary = {f"n_{k.lower()}": v for k, v in counts.items()}
+        summary.update(epochs_trained=report["compute"]["epochs"], train_seconds=report["compute"]["train_seconds"])
+        self.set_tags(self.run_id, {**summary, NOTE_TAG: tuning_note(report, format_top_k(report, 10))})
         if best:
-            metrics[f"best_{self.metric}"] = best["value"]
             self._tag_best(best)
-        now, step = int(time.time() * 1000), len(report["trials"])  # after the per-trial steps
-        self.client.log_batch(self.run_id, metrics=[Metric(k, float(v), now, step) for k, v in metrics.items()])
+            now, step = int(time.time() * 1000), len(report["trials"])  # after the per-trial steps
+            self.client.log_batch(self.run_id, metrics=[Metric(f"best_{self.metric}", float(best["value"]), now, step)])
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
             (tmp_path / "ranked_trials.csv").write_text(ranked_csv(report))

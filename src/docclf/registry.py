@@ -9,7 +9,6 @@ so the history of Production can be read back with `--action history`.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import logging
@@ -30,7 +29,6 @@ from docclf.refs import MODEL_ARTIFACT, STAGES, bad_reference, normalize_stage, 
 log = logging.getLogger(__name__)
 
 STAGE_ALIASES = {"Staging": "staging", "Production": "production"}
-HISTORY_PREFIX = "docclf.history."
 VALIDATION_PREFIX = "validation."
 DEFAULT_TOLERANCE = 0.5  # points of accuracy
 
@@ -133,6 +131,9 @@ class Registry:
         with mlflow_errors(f"cannot register run {run.info.run_id} as {name!r}"):
             mv = mlflow.register_model(source, name, tags={
                 "docclf.registered_by": current_user(), "docclf.registered_at": now_iso()})
+        from docclf.notes import describe_registered
+
+        describe_registered(self.client, name, [str(mv.version)])
         return self.describe_version(self.version(name, mv.version))
 
     def _model_source(self, run: Any) -> str:
@@ -174,6 +175,9 @@ class Registry:
         replaced = str(previous.version) if previous else None
         self._record(name, {"version": str(mv.version), "from_stage": mv.current_stage, "to_stage": stage,
                             "replaced_version": replaced, "note": note})
+        from docclf.notes import describe_registered
+
+        describe_registered(self.client, name, [str(mv.version), *([replaced] if replaced else [])])
         return {**self.describe_version(self.version(name, mv.version)), "changed": True, "replaced": replaced}
 
     def sync_aliases(self, name: str) -> None:
@@ -208,16 +212,17 @@ class Registry:
         return {"model": name, "deleted_alias": alias}
 
     def _record(self, name: str, event: dict[str, Any]) -> None:
-        """One tag per stage change on the registered model: the stage history survives any version."""
-        event = {"when": now_iso(), "who": current_user(), **event}
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        """Add a stage change to the registered model's record: the history survives any version."""
+        from docclf.notes import record_stage_change
+
         with mlflow_errors(f"cannot record the stage change of {name!r}"):
-            self.client.set_registered_model_tag(name, HISTORY_PREFIX + stamp, json.dumps(event))
+            record_stage_change(self.client, name, {"when": now_iso(), "who": current_user(), **event})
 
     def history(self, name: str) -> list[dict[str, Any]]:
         """Every recorded stage change of a model, oldest first."""
-        tags = self.model(name).tags
-        return [json.loads(tags[k]) for k in sorted(tags) if k.startswith(HISTORY_PREFIX)]
+        from docclf.notes import read_history
+
+        return read_history(self.model(name).tags)
 
     # -- reading
     def describe_version(self, mv: Any, model_aliases: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -339,6 +344,9 @@ class Registry:
                     path.write_text(json.dumps(report, indent=2))
                     self.client.log_artifact(mv.run_id, str(path), "validation")
         report["stored_as"] = tags["report"]
+        from docclf.notes import describe_registered
+
+        describe_registered(self.client, mv.name, [str(mv.version)])
 
     def promote(self, name: str, version: str | int, stage: str = "Production",
                 tolerance: float = DEFAULT_TOLERANCE, force: bool = False) -> dict[str, Any]:

@@ -316,10 +316,9 @@ class Trainer:
         """What a fusion checkpoint adds: modality, the text view, OCR settings, fusion settings."""
         from docclf.reading import ocr_config, text_state_for_checkpoint
 
-        if self.text_view is None:
-            return {"modality": "image"}
-        state = {"modality": "fusion", "text_view": text_state_for_checkpoint(self.text_view),
-                 "ocr": ocr_config(self.cfg).to_dict()}
+        state: dict[str, Any] = {"modality": "image" if self.text_view is None else "fusion"}
+        if self.text_view is not None:
+            state.update(text_view=text_state_for_checkpoint(self.text_view), ocr=ocr_config(self.cfg).to_dict())
         if self.fusion is not None:
             state["fusion"] = self.fusion.to_dict()
         return state
@@ -537,13 +536,13 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
     if best_path.is_file():
         t.model.load_state_dict(torch.load(best_path, map_location=t.device, weights_only=True)["state_dict"])
     eval_split = "test" if "test" in t.splits else "val"
-    views = _calibrate_views(t, eval_split) if t.text_view is not None else None
+    views = _calibrate_views(t, eval_split)
     final = inference_state(t.model, cfg.model, t.classes, t.pcfg, asdict(cfg), pretrained=t.pretrained.loaded,
                             pretrained_message=t.pretrained.message, mlflow_run_id=tracker.run_id,
                             best_epoch=t.state.best_epoch, best_metric=t.state.best_metric, monitor=cfg.monitor,
                             **t.reading_state())
     torch.save(final, t.out_dir / "model_final.pth")
-    if views and best_path.is_file():  # best.pth too: it is what users evaluate and resume from
+    if best_path.is_file():  # best.pth too (calibration): it is what users evaluate and resume from
         best = torch.load(best_path, map_location="cpu", weights_only=True)
         best.update(t.reading_state())
         t.save("best.pth", best)
@@ -551,7 +550,7 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
                      "epochs_completed": t.state.epoch}
     loss, cm = t.evaluate_split(t.splits[eval_split], collective=False)  # rank 0 alone, other ranks are done
     report = summarize(cm, t.classes)
-    if views:
+    if "fusion" in views:
         report = _fusion_report(views, final_metrics, eval_split, t.fusion)
         cm = np.asarray(report["confusion_matrix"])
     report["split"] = eval_split
@@ -585,18 +584,23 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
 
 def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
     """Fit each view's temperature on val (words OCR-noised like real OCR), report views on eval_split."""
+    from docclf.config import OTHER_CLASS
     from docclf.reading import calibrate, fused_reports, split_words
 
     val, ev = t.splits["val"], t.splits[eval_split]
-    words_val = split_words(val.paths, t.cfg, noisy=True, seed=t.cfg.seed + 1, progress=t.cfg.progress)
-    words_ev = split_words(ev.paths, t.cfg, noisy=True, seed=t.cfg.seed + 2, progress=t.cfg.progress)
-    has_val = np.array([w is not None and bool(w.words) for w in words_val])
-    has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
-    t.fusion = calibrate(t.split_logits(val), t.text_view.logits(words_val), has_val, val.labels,
-                         t.cfg.abstain_below)
-    log.info("calibrated on val: image temperature %.2f, text temperature %.2f",
-             t.fusion.image_temperature, t.fusion.text_temperature)
-    return fused_reports(t.split_logits(ev), t.text_view.logits(words_ev), has_ev, ev.labels, t.classes, t.fusion)
+    text_val = text_ev = None
+    has_val, has_ev = np.ones(len(val), bool), np.ones(len(ev), bool)
+    if t.text_view is not None:
+        words_val = split_words(val.paths, t.cfg, noisy=True, seed=t.cfg.seed + 1, progress=t.cfg.progress)
+        words_ev = split_words(ev.paths, t.cfg, noisy=True, seed=t.cfg.seed + 2, progress=t.cfg.progress)
+        has_val = np.array([w is not None and bool(w.words) for w in words_val])
+        has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
+        text_val, text_ev = t.text_view.logits(words_val), t.text_view.logits(words_ev)
+    reject = OTHER_CLASS if OTHER_CLASS in t.classes else None
+    t.fusion = calibrate(t.split_logits(val), text_val, has_val, val.labels, t.cfg.abstain_below, reject)
+    log.info("calibrated on val: image temperature %.2f, text temperature %.2f%s", t.fusion.image_temperature,
+             t.fusion.text_temperature, f"; pages like '{reject}' are answered as none of these" if reject else "")
+    return fused_reports(t.split_logits(ev), text_ev, has_ev, ev.labels, t.classes, t.fusion)
 
 
 def _fusion_report(views: dict[str, dict[str, Any]], metrics: dict[str, float], split: str,
@@ -638,7 +642,10 @@ def _train_text_only(cfg: TrainConfig) -> TrainResult:
         tv = fit_text(cfg, paths["train"], labels["train"], classes, progress=cfg.progress)
         words_val = split_words(paths["val"], cfg, noisy=True, seed=cfg.seed + 1, progress=cfg.progress)
         has_val = np.array([w is not None and bool(w.words) for w in words_val])
-        fusion = calibrate(None, tv.logits(words_val), has_val, labels["val"], cfg.abstain_below)
+        from docclf.config import OTHER_CLASS
+
+        fusion = calibrate(None, tv.logits(words_val), has_val, labels["val"], cfg.abstain_below,
+                           OTHER_CLASS if OTHER_CLASS in classes else None)
         split = "test" if "test" in splits else "val"
         words_ev = split_words(paths[split], cfg, noisy=True, seed=cfg.seed + 2, progress=cfg.progress)
         has_ev = np.array([w is not None and bool(w.words) for w in words_ev])

@@ -25,6 +25,8 @@ def create_app(config: ServeConfig | None = None, start: bool = True) -> Flask:
     app = Flask("docclf.serve", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_request_bytes  # werkzeug answers 413 past this
     app.config["MAX_FORM_MEMORY_SIZE"] = cfg.max_request_bytes
+    # a few parts more than a full batch, so an over-long batch gets the batch-size message
+    app.config["MAX_FORM_PARTS"] = cfg.max_batch_size + 16
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep label, confidence, ... in reading order
     metrics = Metrics()
     service = ModelService(cfg, on_swap=metrics.set_model,

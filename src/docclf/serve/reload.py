@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from docclf.redact import redact_text, redact_uri
 from docclf.serve.config import ServeConfig
 from docclf.serve.source import ModelRef, RegistryClient, load_predictor, parse_model_uri
 
@@ -94,7 +95,7 @@ class ModelService:
         return self.predictor is not None
 
     def status(self) -> dict[str, Any]:
-        return {"follows": self.ref.uri if self.ref.follows else None,
+        return {"follows": redact_uri(self.ref.uri) if self.ref.follows else None,
                 "interval_s": self.cfg.reload_interval if self.ref.follows else None,
                 "last_check": self.last_check, "last_error": self.last_error}
 
@@ -122,8 +123,9 @@ class ModelService:
             new = load_predictor(target, self.cfg.backend, self.cfg.tracking_uri, self.cfg.export_dir,
                                  self.cfg.effective_inference_threads(), run_id)
         except Exception as exc:  # keep serving the current model; say why in /model and the log
-            self.last_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
-            log.error("loading %s failed: %s", self.ref.uri, self.last_error)
+            # the message may quote the tracking URI (a connection error): never with its password
+            self.last_error = redact_text(f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}")
+            log.error("loading %s failed: %s", redact_uri(self.ref.uri), self.last_error)
             if self.predictor is not None:
                 self._on_reload_result("failed")
             return False
@@ -134,8 +136,9 @@ class ModelService:
         self._on_swap(new)
         if old is not None:
             self._on_reload_result("swapped")
-        log.info("serving %s version %s (%s backend), loaded in %.1f s%s", new.info.name, new.info.version,
-                 new.backend, time.perf_counter() - t0, f", replacing version {old.info.version}" if old else "")
+        log.info("serving %s version %s (%s backend, %d inference threads), loaded in %.1f s%s", new.info.name,
+                 new.info.version, new.backend, self.cfg.effective_inference_threads(), time.perf_counter() - t0,
+                 f", replacing version {old.info.version}" if old else "")
         return True
 
     def _target(self) -> tuple[ModelRef, str | None]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from docclf.redact import redact_text, redact_uri
 from docclf.serve.config import ServeConfig
 from docclf.serve.metrics import Metrics
 from docclf.serve.reload import ModelService
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 PREDICT_ENDPOINTS = ("/predict", "/predict_batch")
+# /metrics labels come from these sets only: a client inventing methods or paths adds no series
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+STATUSES = frozenset({200, 400, 401, 403, 404, 405, 408, 411, 413, 415, 422, 429, 431, 500, 503})
 
 bp = Blueprint("docclf", __name__)
 
@@ -56,8 +60,10 @@ def _start_clock() -> None:
 @bp.after_app_request
 def _count(resp: Response) -> Response:
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"  # bounded label values
+    method = request.method if request.method in METHODS else "other"
+    status = str(resp.status_code) if resp.status_code in STATUSES else f"{resp.status_code // 100}xx"
     m = _state().metrics
-    m.requests.labels(endpoint, request.method, str(resp.status_code)).inc()
+    m.requests.labels(endpoint, method, status).inc()
     m.latency.labels(endpoint).observe(time.perf_counter() - g.get("t0", time.perf_counter()))
     return resp
 
@@ -79,7 +85,7 @@ def _authorize(cfg: ServeConfig) -> None:
 def _predictor(st: AppState) -> Predictor:
     predictor = st.service.predictor  # read once: this request keeps this model even if a reload swaps it
     if predictor is None:
-        reason = f" (last error: {st.service.last_error})" if st.service.last_error else ""
+        reason = f" (last error: {redact_text(st.service.last_error)})" if st.service.last_error else ""
         raise ApiError(503, "model_not_ready", f"the model is still loading{reason}; retry shortly (see GET /ready)")
     return predictor
 
@@ -109,7 +115,7 @@ def predict() -> Any:
         st.metrics.images.labels(err.code).inc()
         raise
     pred = _run(st, predictor, [predictor.prepare(page)])[0]
-    return jsonify({**asdict(pred), "model": predictor.info.short(), "latency_ms": _elapsed_ms()})
+    return jsonify({**asdict(pred), "model": _short(predictor), "latency_ms": _elapsed_ms()})
 
 
 @bp.post("/predict_batch")
@@ -133,7 +139,7 @@ def predict_batch() -> Any:
     for i, pred in zip(ok, _run(st, predictor, inputs) if inputs else []):
         results[i] = {"index": i, "filename": uploads[i].filename, **asdict(pred)}
     return jsonify({"results": results, "count": len(results), "errors": len(results) - len(ok),
-                    "model": predictor.info.short(), "latency_ms": _elapsed_ms()})
+                    "model": _short(predictor), "latency_ms": _elapsed_ms()})
 
 
 # --------------------------------------------------------------------------- operations
@@ -149,16 +155,26 @@ def ready() -> Any:
     st = _state()
     predictor = st.service.predictor
     if predictor is None:
-        return jsonify({"status": "loading", "model_uri": st.cfg.model_uri,
-                        "last_error": st.service.last_error}), 503
-    return jsonify({"status": "ready", "model": predictor.info.short(), "backend": predictor.backend})
+        return jsonify({"status": "loading", "model_uri": redact_uri(st.cfg.model_uri),
+                        "last_error": redact_text(st.service.last_error or "") or None}), 503
+    return jsonify({"status": "ready", "model": _short(predictor), "backend": predictor.backend})
 
 
 @bp.get("/model")
 def model() -> Any:
     st = _state()
     predictor = _predictor(st)
-    return jsonify({**predictor.describe(), "reload": st.service.status()})
+    return jsonify({**_public(predictor.describe()), "reload": _public(st.service.status())})
+
+
+def _short(predictor: Predictor) -> dict[str, str]:
+    return _public(predictor.info.short())
+
+
+def _public(info: dict[str, Any]) -> dict[str, Any]:
+    """What a client may see of the model: no credentials in URIs, no server-side file paths."""
+    hidden = {"onnx_path"}  # the server's own export folder (often a temp dir): nothing a client can use
+    return {k: redact_text(v) if isinstance(v, str) else v for k, v in info.items() if k not in hidden}
 
 
 @bp.get("/metrics")
@@ -182,6 +198,15 @@ def index() -> Response:
 # --------------------------------------------------------------------------- errors as JSON
 
 
+def _too_large_message() -> str:
+    """413 from werkzeug: the body's bytes, or (under the byte limit) the number of multipart parts."""
+    st = _state()
+    if (request.content_length or 0) <= st.cfg.max_request_bytes and request.mimetype == "multipart/form-data":
+        return (f"the form has more than {current_app.config['MAX_FORM_PARTS']:,} parts; /predict_batch takes at "
+                f"most {st.limits.max_batch_size} images a request: split it into several requests")
+    return f"the request is larger than the {st.cfg.max_request_bytes:,}-byte limit: send fewer or smaller images"
+
+
 def register_error_handlers(app: Flask) -> None:
     """Every error is JSON with a code and a message that says what to do; 401 adds WWW-Authenticate."""
 
@@ -202,8 +227,7 @@ def register_error_handlers(app: Flask) -> None:
             404: f"no endpoint {request.path}; see GET /openapi.json for the endpoints",
             405: f"{request.method} is not allowed on {request.path}; allowed: "
                  f"{', '.join(sorted(exc.valid_methods or [])) if hasattr(exc, 'valid_methods') else '-'}",
-            413: f"the request is larger than the {_state().cfg.max_request_bytes:,}-byte limit: send fewer or "
-                 "smaller images",
+            413: _too_large_message(),
         }
         body = {"error": exc.name.lower().replace(" ", "_"), "status": status,
                 "message": messages.get(status, exc.description or exc.name)}

@@ -1,28 +1,35 @@
-"""`docclf serve` / `python app.py`: the app under gunicorn, configured from one ServeConfig."""
+"""`docclf serve` / `python app.py`: the app under gunicorn, with the tested set-up of `gunicorn_conf`."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from typing import Any
 
+from docclf.serve import gunicorn_conf
 from docclf.serve.config import ServeConfig
 from docclf.serve.source import parse_model_uri
 
+GUNICORN_CONFIG = "python:docclf.serve.gunicorn_conf"
+APP = "docclf.serve:create_app()"
+
+
+def gunicorn_command(bind: str, workers: int) -> list[str]:
+    """The command a deployment runs (Dockerfile, compose, Kubernetes); the live tests run it too."""
+    return ["gunicorn", "-c", GUNICORN_CONFIG, "--bind", bind, "--workers", str(workers), APP]
+
 
 def gunicorn_options(cfg: ServeConfig) -> dict[str, Any]:
+    """gunicorn_conf's settings and hooks, with the sizes and timeouts `cfg` asks for."""
+    from docclf.serve.worker import BufferingWorker
+
     host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host
-    return {"bind": f"{host}:{cfg.port}", "workers": cfg.workers, "threads": cfg.threads,
-            "worker_class": "gthread", "timeout": cfg.timeout, "graceful_timeout": 10,
-            "accesslog": "-" if cfg.access_log else None, "child_exit": _child_exit}
-
-
-def _child_exit(server: Any, worker: Any) -> None:
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        multiprocess.mark_process_dead(worker.pid)
+    # the worker takes its limits from this config rather than from DOCCLF_* variables
+    worker = type("BufferingWorker", (BufferingWorker,), {"read_timeout": float(cfg.read_timeout),
+                                                         "max_request_bytes": cfg.max_request_bytes})
+    return {"graceful_timeout": gunicorn_conf.graceful_timeout, "keepalive": gunicorn_conf.keepalive,
+            "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
+            "on_exit": gunicorn_conf.on_exit, "bind": f"{host}:{cfg.port}", "workers": cfg.workers,
+            "threads": cfg.threads, "worker_class": worker, "timeout": cfg.timeout,
+            "accesslog": "-" if cfg.access_log else None}
 
 
 def serve(cfg: ServeConfig) -> None:
@@ -30,11 +37,6 @@ def serve(cfg: ServeConfig) -> None:
     from gunicorn.app.base import BaseApplication
 
     parse_model_uri(cfg.model_uri)  # a missing file or malformed URI: one line now, not a crash per worker
-    own_dir = None
-    if cfg.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # several processes: /metrics must add up every worker's counts (set before prometheus is imported)
-        own_dir = tempfile.mkdtemp(prefix="docclf-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = own_dir
 
     class Server(BaseApplication):
         def load_config(self) -> None:
@@ -46,8 +48,4 @@ def serve(cfg: ServeConfig) -> None:
 
             return create_app(cfg)
 
-    try:
-        Server().run()
-    finally:
-        if own_dir:
-            shutil.rmtree(own_dir, ignore_errors=True)
+    Server().run()

@@ -35,7 +35,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
     result = train(build_config(TrainConfig, cli_values={
         "data_dir": str(data), "model": "mobilenetv3_small", "image_size": 64, "batch_size": 8, "epochs": 1,
-        "pretrained": "off", "progress": False, "threads": 2, "tracking_uri": uri, "mlflow_experiment": "exp",
+        "modality": "image", "pretrained": "off", "progress": False, "threads": 2, "tracking_uri": uri,
+        "mlflow_experiment": "exp",
         "output_dir": str(root / "out"), "cache_dir": str(root / "cache")}))
     reg = Registry(uri)
     reg.register(result.run_id, "doc_classifier")

@@ -31,7 +31,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     cfg = build_config(TrainConfig, cli_values={
         "data_dir": str(data), "model": "mobilenetv3_small", "image_size": 64, "batch_size": 8, "epochs": 1,
-        "pretrained": "off", "progress": False, "threads": 2, "tracking_uri": uri, "mlflow_experiment": "reg",
+        "modality": "image", "pretrained": "off", "progress": False, "threads": 2, "tracking_uri": uri,
+        "mlflow_experiment": "reg",
         "output_dir": str(root / "out"), "cache_dir": str(root / "cache")})
     result = train(cfg)
     return {"run_id": result.run_id, "uri": uri, "data": str(data), "cache": str(root / "cache")}

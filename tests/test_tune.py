@@ -29,7 +29,7 @@ from docclf.tune.trials import Search, TrialWatch, read_new_epochs
 
 REPO = Path(__file__).resolve().parents[1]
 # Tiny trials: one small model at 32 px; everything the tuner does not set goes after `--`.
-TRAIN_ARGS = ["--pretrained", "off", "--no-log-model"]
+TRAIN_ARGS = ["--modality", "image", "--pretrained", "off", "--no-log-model"]
 SMALL = {"models": ["mobilenetv3_small"], "batch_sizes": [8], "image_sizes": [32], "lrs": [1e-3],
          "epochs": 1, "heartbeat_interval": 1, "grace_period": 5, "storage": "sqlite:///optuna.db",
          "mlflow_experiment": "tune-test", "threads": 1, "train_args": TRAIN_ARGS}

@@ -6,8 +6,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from docclf.config import GenerateConfig, add_config_args, config_from_args
+from docclf.config import (EvaluateConfig, GenerateConfig, PreviewConfig, RegistryConfig, add_config_args,
+                           config_from_args)
 from docclf.errors import Interrupted, UsageError
 
 
@@ -26,7 +29,8 @@ def _generate(ns: argparse.Namespace) -> int:
 def _preview(ns: argparse.Namespace) -> int:
     from docclf.synth import make_contact_sheet
 
-    out = make_contact_sheet(ns.data_dir, ns.output, per_class=ns.per_class, split=ns.split)
+    cfg = config_from_args(PreviewConfig, ns)
+    out = make_contact_sheet(cfg.data_dir, cfg.output, per_class=cfg.per_class, split=cfg.split)
     print(f"contact sheet: {out}")
     return 0
 
@@ -46,8 +50,7 @@ def _train(ns: argparse.Namespace) -> int:
               f"macro F1 {test.get('macro_f1', float('nan')):.4f}")
         print(f"checkpoints: {result.output_dir}" + (f"   logged model: runs:/{result.run_id}/pytorch_model"
                                                        if result.model_uri else ""))
-        print(f"register it: python mlflow_utils.py --action register-model --run-id {result.run_id} "
-              "--model-name doc_classifier")
+        print(f"register it: docclf registry register-model --run-id {result.run_id} --model-name doc_classifier")
         print("see it: mlflow ui  (in this folder), then open http://127.0.0.1:5000")
     return 0
 
@@ -57,15 +60,17 @@ def _evaluate(ns: argparse.Namespace) -> int:
 
     from docclf.evaluate import evaluate, format_report, load_classifier
 
-    clf = load_classifier(ns.model, ns.tracking_uri)
-    report = evaluate(clf, ns.data_dir, batch_size=ns.batch_size, cache_dir=ns.cache_dir,
-                      on_bad_image=ns.on_bad_image, progress=not ns.json)
-    print(json.dumps(report, indent=2) if ns.json else format_report(report))
+    cfg = config_from_args(EvaluateConfig, ns)
+    clf = load_classifier(cfg.model_uri, cfg.tracking_uri)
+    report = evaluate(clf, cfg.data_dir, batch_size=cfg.batch_size, cache_dir=cfg.cache_dir,
+                      on_bad_image=cfg.on_bad_image, progress=not cfg.json)
+    print(json.dumps(report, indent=2) if cfg.json else format_report(report))
     return 0
 
 
 def _tune(ns: argparse.Namespace) -> int:
-    from docclf.tune import TuneConfig, describe_plan, format_top_k, make_plan, run_search
+    from docclf.config import TuneConfig
+    from docclf.tune import describe_plan, format_top_k, make_plan, run_search
 
     cfg = config_from_args(TuneConfig, ns)
     if cfg.dry_run:
@@ -97,16 +102,8 @@ def _add_train(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_evaluate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evaluate", help="evaluate a checkpoint, run or registered model on a folder")
-    p.add_argument("--model", required=True,
-                   help="checkpoint path, run id / runs:/ID, or models:/NAME/VERSION|STAGE|@ALIAS")
-    p.add_argument("--data-dir", required=True, help="a split folder (class sub-folders) or a whole dataset")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI for run ids and models:/ URIs")
-    p.add_argument("--cache-dir", default=None, help="resized-page cache folder")
-    p.add_argument("--on-bad-image", choices=("skip", "stop"), default="skip")
-    p.set_defaults(func=_evaluate)
+    _config_command(sub, "evaluate", EvaluateConfig, _evaluate,
+                    help="evaluate a checkpoint, run or registered model on a folder")
 
 
 def _add_generate(sub: argparse._SubParsersAction) -> None:
@@ -116,86 +113,121 @@ def _add_generate(sub: argparse._SubParsersAction) -> None:
 
 def _add_preview(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("preview", help="write a contact sheet (grid of samples per class) as PNG")
-    p.add_argument("data_dir", help="dataset folder written by `docclf generate` (or any ImageFolder)")
-    p.add_argument("--output", default=None, help="PNG path (default: DATA_DIR/contact_sheet.png)")
-    p.add_argument("--per-class", type=int, default=6, help="samples per class (default: 6)")
-    p.add_argument("--split", default="train", help="split to sample from (default: train)")
+    add_config_args(p, PreviewConfig)
     p.set_defaults(func=_preview)
 
 
-REGISTRY_ACTIONS = {  # action: the options it needs
-    "register-model": ("run_id",), "transition-stage": ("version", "stage"), "promote": ("version",),
-    "validate": ("version", "data_dir"), "list-versions": (), "history": (), "set-alias": ("alias", "version"),
-    "delete-alias": ("alias",), "list-experiments": (), "list-runs": (), "best-run": (), "compare-runs": ("run_ids",)}
+@dataclass(frozen=True)
+class RegistryAction:
+    """One `docclf registry ACTION`: what it does, the options it needs and takes, how it answers."""
+
+    help: str
+    call: Callable[[Any, RegistryConfig], Any]  # (Registry, options) -> plain data
+    show: Callable[[Any], str]  # plain data -> text for humans
+    needs: tuple[str, ...] = ()
+    takes: tuple[str, ...] = ()
+
+
+def _best_run(reg: Any, cfg: RegistryConfig) -> dict[str, Any]:
+    best = reg.best_run(cfg.mlflow_experiment, cfg.metric)
+    return {**best, "registered": reg.register(best["run_id"], cfg.model_name) if cfg.register else None}
+
+
+def _show_best_run(d: dict[str, Any]) -> str:
+    from docclf import tables
+
+    return tables.format_runs([d]) + (f"\n{tables.format_version(d['registered'])}" if d["registered"] else "")
+
+
+def _registry_actions() -> dict[str, RegistryAction]:
+    from docclf import tables
+
+    model = ("model_name",)
+    return {
+        "register-model": RegistryAction("register a run's logged model as a new version",
+                                         lambda r, c: r.register(c.run_id, c.model_name), tables.format_version,
+                                         ("run_id",), model),
+        "transition-stage": RegistryAction("move a version to a stage (no gate)",
+                                           lambda r, c: r.transition(c.model_name, c.version, c.stage),
+                                           tables.format_version, ("version", "stage"), model),
+        "promote": RegistryAction("move a validated version to a stage (default Production) behind the gate",
+                                  lambda r, c: r.promote(c.model_name, c.version, c.stage or "Production",
+                                                         c.tolerance, c.force),
+                                  tables.format_version, ("version",), (*model, "stage", "tolerance", "force")),
+        "validate": RegistryAction("score a version on held-out data next to Production; stored on the version",
+                                   lambda r, c: r.validate(c.model_name, c.version, c.data_dir, c.batch_size,
+                                                           c.latency_runs, c.cache_dir),
+                                   tables.format_validation, ("version", "data_dir"),
+                                   (*model, "batch_size", "latency_runs", "cache_dir")),
+        "list-versions": RegistryAction("every version with stage, aliases and validation",
+                                        lambda r, c: r.list_versions(c.model_name), tables.format_versions,
+                                        takes=model),
+        "history": RegistryAction("every recorded stage change: who, when, which version it replaced",
+                                  lambda r, c: r.history(c.model_name), tables.format_history, takes=model),
+        "set-alias": RegistryAction("point an alias at a version (staging/production move the stage too)",
+                                    lambda r, c: r.set_alias(c.model_name, c.alias, c.version),
+                                    tables.format_version, ("alias", "version"), model),
+        "delete-alias": RegistryAction("remove an alias", lambda r, c: r.delete_alias(c.model_name, c.alias),
+                                       lambda d: f"deleted alias {d['deleted_alias']}", ("alias",), model),
+        "list-experiments": RegistryAction("the tracking store's experiments", lambda r, c: r.list_experiments(),
+                                           tables.format_experiments),
+        "list-runs": RegistryAction("runs of an experiment",
+                                    lambda r, c: r.list_runs(c.mlflow_experiment, c.order_by, c.max_results),
+                                    tables.format_runs, takes=("mlflow_experiment", "order_by", "max_results")),
+        "best-run": RegistryAction("the finished run with the best value of a metric (and register it)",
+                                   _best_run, _show_best_run,
+                                   takes=("mlflow_experiment", "metric", "register", *model)),
+        "compare-runs": RegistryAction("params and metrics of runs side by side",
+                                       lambda r, c: r.compare_runs(c.run_ids), tables.format_comparison,
+                                       ("run_ids",)),
+    }
 
 
 def _registry(ns: argparse.Namespace) -> int:
     import json
 
-    from docclf import registry as r
+    from docclf.registry import PromotionRefused, Registry
 
-    missing = ["--" + o.replace("_", "-") for o in REGISTRY_ACTIONS[ns.action] if getattr(ns, o) is None]
+    action = _registry_actions()[ns.action]
+    cfg = config_from_args(RegistryConfig, ns)
+    missing = ["--" + o.replace("_", "-") for o in action.needs if getattr(cfg, o) is None]
     if missing:
-        raise UsageError(f"--action {ns.action} needs {' and '.join(missing)}")
-    reg, name = r.Registry(ns.tracking_uri), ns.model_name
-    actions = {
-        "register-model": (lambda: reg.register(ns.run_id, name), r.format_version),
-        "transition-stage": (lambda: reg.transition(name, ns.version, ns.stage), r.format_version),
-        "promote": (lambda: reg.promote(name, ns.version, ns.stage or "Production", ns.tolerance, ns.force),
-                    r.format_version),
-        "validate": (lambda: reg.validate(name, ns.version, ns.data_dir, ns.batch_size, ns.latency_runs,
-                                          ns.cache_dir), r.format_validation),
-        "list-versions": (lambda: reg.list_versions(name), r.format_versions),
-        "history": (lambda: reg.history(name), r.format_history),
-        "set-alias": (lambda: reg.set_alias(name, ns.alias, ns.version), r.format_version),
-        "delete-alias": (lambda: reg.delete_alias(name, ns.alias), lambda d: f"deleted alias {d['deleted_alias']}"),
-        "list-experiments": (reg.list_experiments, r.format_experiments),
-        "list-runs": (lambda: reg.list_runs(ns.experiment, ns.order_by, ns.max_results), r.format_runs),
-        "best-run": (lambda: reg.best_run(ns.experiment, ns.metric), r.format_runs),
-        "compare-runs": (lambda: reg.compare_runs(ns.run_ids), r.format_comparison),
-    }
-    call, fmt = actions[ns.action]
+        raise UsageError(f"docclf registry {ns.action} needs {' and '.join(missing)}")
     try:
-        data = call()
-    except r.PromotionRefused as exc:
+        data = action.call(Registry(cfg.tracking_uri), cfg)
+    except PromotionRefused as exc:
         print(f"docclf: refused: {exc}", file=sys.stderr)
         return 1
-    if ns.action == "best-run":
-        best, data = data, {**data, "registered": reg.register(data["run_id"], name) if ns.register else None}
-        fmt = lambda d: r.format_runs([best]) + (f"\n{r.format_version(d['registered'])}" if d["registered"] else "")
-    print(json.dumps(data, indent=2, default=str) if ns.json else fmt(data))
+    print(json.dumps(data, indent=2, default=str) if cfg.json else action.show(data))
     return 0
 
 
 def _add_registry(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("registry", help="model registry: register, stages and aliases, validate, promote, runs")
-    p.add_argument("--action", required=True, choices=tuple(REGISTRY_ACTIONS))
-    p.add_argument("--model-name", default="doc_classifier", help="registered model (default: doc_classifier)")
-    p.add_argument("--run-id", help="run to register (register-model)")
-    p.add_argument("--run-ids", nargs="+", help="runs to compare side by side (compare-runs)")
-    p.add_argument("--version", help="model version number, or latest")
-    p.add_argument("--stage", help="None, Staging, Production or Archived (promote: default Production)")
-    p.add_argument("--alias", help="alias name (set-alias, delete-alias); staging/production move the stage too")
-    p.add_argument("--experiment", default="docclf", help="experiment name (list-runs, best-run; default: docclf)")
-    p.add_argument("--metric", default="val_accuracy", help="metric for best-run (losses: lowest wins)")
-    p.add_argument("--order-by", help="metric to sort list-runs by (best first)")
-    p.add_argument("--max-results", type=int, default=50, help="runs listed at most (default: 50)")
-    p.add_argument("--register", action="store_true", help="best-run: also register the best run")
-    p.add_argument("--data-dir", help="held-out split to validate on (class sub-folders) or a dataset")
-    p.add_argument("--tolerance", type=float, default=0.5,
-                   help="promote: accuracy points a version may lose against Production (default: 0.5)")
-    p.add_argument("--force", action="store_true", help="promote even when the gate refuses")
-    p.add_argument("--batch-size", type=int, default=64, help="validate: evaluation batch size")
-    p.add_argument("--latency-runs", type=int, default=30, help="validate: timed batch-1 calls (default: 30)")
-    p.add_argument("--cache-dir", default=None, help="resized-page cache folder")
-    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI (default: $MLFLOW_TRACKING_URI "
-                                                        "or sqlite:///mlflow.db)")
-    p.add_argument("--json", action="store_true", help="print JSON for scripts instead of tables")
+    p = sub.add_parser("registry", help="model registry: register, stages and aliases, validate, promote, runs",
+                       epilog="The seed's form `--action ACTION` (python mlflow_utils.py --action ...) also works.")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, action in _registry_actions().items():
+        a = actions.add_parser(name, help=action.help, description=action.help)
+        add_config_args(a, RegistryConfig, only=(*action.needs, *action.takes, "tracking_uri", "json"),
+                        required=action.needs)
     p.set_defaults(func=_registry)
 
 
+def _legacy_action(argv: list[str]) -> list[str]:
+    """`registry --action X ...` (the seed's mlflow_utils.py) -> `registry X ...`."""
+    if not argv or argv[0] != "registry":
+        return argv
+    rest = list(argv[1:])
+    for i, arg in enumerate(rest):
+        if arg == "--action" and i + 1 < len(rest):
+            return ["registry", rest[i + 1], *rest[:i], *rest[i + 2:]]
+        if arg.startswith("--action="):
+            return ["registry", arg.split("=", 1)[1], *rest[:i], *rest[i + 1:]]
+    return argv
+
+
 def _add_tune(sub: argparse._SubParsersAction) -> None:
-    from docclf.tune import TuneConfig
+    from docclf.config import TuneConfig
 
     p = sub.add_parser("tune", help="hyperparameter search (grid, random, tpe) over training, tracked in MLflow",
                        epilog="training options for every trial go after `--`, e.g. "
@@ -231,19 +263,20 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _serve(ns: argparse.Namespace) -> int:
-    from docclf.serve.config import config_from_args as serve_config
+    from docclf.config import ServeConfig
     from docclf.serve.server import serve
 
-    serve(serve_config(ns))
+    serve(config_from_args(ServeConfig, ns))
     return 0
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    from docclf.serve.config import ENV_PREFIX, ServeConfig
+    from docclf.config import ServeConfig
 
+    env = ServeConfig.env_prefix
     p = sub.add_parser("serve", help="serve a model over HTTP: /predict, /predict_batch, /health, /metrics, ...",
-                       epilog=f"Every option can also be set as an environment variable: {ENV_PREFIX}MODEL_URI, "
-                              f"{ENV_PREFIX}API_TOKEN, {ENV_PREFIX}PORT, ... (the flag in capitals, - as _).")
+                       epilog=f"Every option can also be set as an environment variable: {env}MODEL_URI, "
+                              f"{env}API_TOKEN, {env}PORT, ... (the flag in capitals, - as _).")
     p.add_argument("--config", help="YAML file with the same options; environment variables and flags win")
     add_config_args(p, ServeConfig)
     p.set_defaults(func=_serve)
@@ -299,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
     """Parse `argv`, run the subcommand, turn user errors into one line and exit code 2."""
     parser = parser or build_parser()
-    ns = parser.parse_args(argv)
+    ns = parser.parse_args(_legacy_action(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
                         datefmt="%H:%M:%S")
     try:

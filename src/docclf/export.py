@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
 import io
 import json
 import logging
@@ -30,6 +29,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from docclf.clock import now_iso
 from docclf.config import FLOAT_MAX_LOGIT_DIFF, FORMATS, ExportConfig  # noqa: F401 - re-exported
 from docclf.errors import UsageError
 from docclf.modeling import Classifier
@@ -397,7 +397,7 @@ def _sidecar_summary(report: dict[str, Any], logit_tolerance: float) -> dict[str
             "int8": {k: int8[k] for k in ("kept", "reason", "per_channel")} if int8 else None,
             "thresholds": {"float_max_abs_logit_diff": logit_tolerance, "float_top1_agreement": 1.0,
                            "int8_max_accuracy_loss_points": INT8_MAX_ACCURACY_LOSS},
-            "parity": report, "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "parity": report, "created": now_iso(),
             "versions": _versions()}
 
 
@@ -409,14 +409,14 @@ def _versions() -> dict[str, str]:
 
 
 def _log_to_mlflow(cfg: ExportConfig, source: dict[str, Any], out: Path, text: str) -> None:
-    from docclf.registry import Registry
+    from docclf.tracking import log_export
 
     if not source.get("run_id"):
         log.info("not logged to MLflow: the checkpoint names no run")
         return
     try:
         paths = [out / name for name in [*FILES.values(), SIDECAR] if (out / name).is_file()]
-        Registry(cfg.tracking_uri).log_export(source["run_id"], paths, text)
+        log_export(cfg.tracking_uri, source["run_id"], paths, text)
     except UsageError as exc:
         log.warning("exports not logged to MLflow: %s", exc)
 

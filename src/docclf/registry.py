@@ -4,7 +4,7 @@ MLflow 3 deprecates stages in favour of aliases but still honours them. We keep 
 version's stage (`models:/NAME/Production`) and the matching alias (`models:/NAME@production`)
 always name the same version, because every stage change ends with `sync_aliases`. Each stage
 change is also recorded as a tag on the registered model (who, when, which version it replaced),
-so the history of Production can be read back with `--action history`.
+so the history of Production can be read back with `docclf registry history`.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Registry:
         if "'" in name or '"' in name:
             raise UsageError(f"model name {name!r} must not contain quotes")
         with mlflow_errors(f"registered model {name!r} not found in {self.uri} "
-                           "(see --action list-versions or register one with --action register-model)"):
+                           "(see `docclf registry list-versions`, or register one with `docclf registry register-model`)"):
             return self.client.get_registered_model(name)
 
     def version(self, name: str, version: str | int) -> Any:
@@ -98,7 +98,7 @@ class Registry:
                 raise UsageError(f"model {name!r} has no versions yet")
             return versions[0]
         self.model(name)
-        with mlflow_errors(f"model {name!r} has no version {version!r} (see --action list-versions)"):
+        with mlflow_errors(f"model {name!r} has no version {version!r} (see `docclf registry list-versions`)"):
             return self.client.get_model_version(name, str(version))
 
     def experiment(self, name: str) -> Any:
@@ -204,7 +204,7 @@ class Registry:
     def delete_alias(self, name: str, alias: str) -> dict[str, Any]:
         if alias.lower() in STAGE_ALIASES.values():
             raise UsageError(f"alias {alias!r} follows the {alias.capitalize()} stage; move the version with "
-                             "--action transition-stage --stage Archived instead")
+                             "`docclf registry transition-stage --stage Archived` instead")
         if alias not in self.model(name).aliases:
             raise UsageError(f"model {name!r} has no alias {alias!r}")
         with mlflow_errors(f"cannot delete alias {alias!r} of {name!r}"):
@@ -278,16 +278,6 @@ class Registry:
     def run_param(self, run_id: str, key: str) -> str | None:
         return self.run(run_id).data.params.get(key)
 
-    def log_export(self, run_id: str, paths: list[Path], report_text: str) -> None:
-        """Log exported files and the parity report under `export/` on the model's run."""
-        run = self.run(run_id)
-        with mlflow_errors(f"cannot log exports on run {run_id}"), tempfile.TemporaryDirectory() as tmp:
-            for path in paths:
-                self.client.log_artifact(run.info.run_id, str(path), "export")
-            report = Path(tmp) / "parity_report.txt"
-            report.write_text(report_text + "\n")
-            self.client.log_artifact(run.info.run_id, str(report), "export")
-
     def resolve(self, uri: str) -> dict[str, Any]:
         """models:/NAME/VERSION|STAGE or models:/NAME@ALIAS -> model name, version and run id."""
         ref = parse_ref(uri)
@@ -311,6 +301,8 @@ class Registry:
         """Score a version on held-out data next to the current Production version; store it on the version."""
         mv = self.version(name, version)
         production = self.holder(name, "Production")
+        from docclf.evaluate import measure_model
+
         candidate = measure_model(f"models:/{name}/{mv.version}", self.uri, data_dir, batch_size, latency_runs,
                                   cache_dir)
         report: dict[str, Any] = {"model": name, "version": str(mv.version), "data_dir": str(Path(data_dir).resolve()),
@@ -368,8 +360,8 @@ class Registry:
         tags = mv.tags or {}
         acc = tags.get(VALIDATION_PREFIX + "accuracy")
         if acc is None:
-            return {"passed": False, "reason": f"version {mv.version} has not been validated (run --action validate "
-                                               f"--model-name {mv.name} --version {mv.version} --data-dir DIR)"}
+            return {"passed": False, "reason": f"version {mv.version} has not been validated (run `docclf registry validate "
+                                               f"--model-name {mv.name} --version {mv.version} --data-dir DIR`)"}
         production = self.holder(mv.name, "Production")
         if production is None:
             return {"passed": True, "reason": f"validated (accuracy {float(acc):.2%}); no version in Production yet"}
@@ -386,121 +378,9 @@ class Registry:
         return {"passed": delta >= -tolerance, "reason": verdict, "delta_points": delta}
 
 
-def measure_model(uri: str, tracking_uri: str, data_dir: str, batch_size: int, latency_runs: int,
-                  cache_dir: str | None) -> dict[str, Any]:
-    """Accuracy, macro F1, per-class recall and speed of a registered model on `data_dir`."""
-    import torch
-
-    from docclf.data import eval_batch, load_or_build_cache
-    from docclf.evaluate import evaluate, folders_to_evaluate, load_classifier
-    from docclf.timing import measure_speed
-
-    clf = load_classifier(uri, tracking_uri)
-    report = evaluate(clf, data_dir, batch_size=batch_size, cache_dir=cache_dir, progress=False)
-    split = load_or_build_cache(folders_to_evaluate(data_dir, clf.classes)[0], clf.preprocess, cache_dir,
-                                progress=False)
-    images = eval_batch(torch.from_numpy(split.images[:32].copy()), clf.preprocess).numpy()  # (N, 3, S, S)
-
-    @torch.inference_mode()
-    def predict(x: Any) -> Any:
-        return clf.model(torch.from_numpy(x).contiguous(memory_format=torch.channels_last))
-
-    return {"accuracy": report["accuracy"], "macro_f1": report["macro_f1"], "n_images": report["n_images"],
-            "recall": {c: row["recall"] for c, row in report["per_class"].items()},
-            "speed": {**measure_speed(predict, images, latency_runs), "threads": torch.get_num_threads()},
-            "classes": report["classes"], "confusion_matrix": report["confusion_matrix"]}
-
-
 def _run_row(run: Any) -> dict[str, Any]:
     m, p = run.data.metrics, run.data.params
     return {"run_id": run.info.run_id, "name": run.info.run_name, "status": run.info.status,
             "started": iso_from_ms(run.info.start_time), "model": p.get("model"),
             "metrics": {k: m[k] for k in ("val_accuracy", "val_f1", "test_accuracy", "test_f1") if k in m},
             "all_metrics": dict(m)}
-
-
-# --------------------------------------------------------------------------- tables for humans
-
-
-def table(rows: list[list[Any]], header: list[str]) -> str:
-    """A plain left-aligned text table."""
-    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _fmt(v: Any, digits: int = 4) -> str:
-    return f"{v:.{digits}f}" if isinstance(v, float) else ("" if v is None else str(v))
-
-
-def format_versions(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no versions"
-    return table([[r["version"], r["stage"], ",".join(r["aliases"]), r["run_id"], r["created"],
-                   r["validation"].get("accuracy", ""), r["validation"].get("when", "")] for r in rows],
-                 ["version", "stage", "aliases", "run", "created", "validated acc", "validated at"])
-
-
-def format_version(r: dict[str, Any]) -> str:
-    line = (f"{r['model']} version {r['version']}: stage {r['stage']}, aliases "
-            f"{','.join(r['aliases']) or '-'}, run {r['run_id']}")
-    if r.get("replaced"):
-        line += f"; version {r['replaced']} archived"
-    if r.get("changed") is False:
-        line += " (unchanged: already there)"
-    if r.get("gate"):
-        line += f"\ngate: {'passed' if r['gate']['passed'] else 'FAILED, forced'}: {r['gate']['reason']}"
-    return line
-
-
-def format_runs(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no runs"
-    keys = ["val_accuracy", "val_f1", "test_accuracy", "test_f1"]
-    return table([[r["run_id"], r["name"], r["status"], r["model"], *(_fmt(r["metrics"].get(k)) for k in keys),
-                   r["started"]] for r in rows], ["run", "name", "status", "model", *keys, "started"])
-
-
-def format_experiments(rows: list[dict[str, Any]]) -> str:
-    return table([[r["experiment_id"], r["name"], r["lifecycle"], r["created"]] for r in rows],
-                 ["id", "name", "lifecycle", "created"])
-
-
-def format_comparison(cmp: dict[str, Any]) -> str:
-    header = ["", *[f"{n} ({r[:8]})" for n, r in zip(cmp["names"], cmp["run_ids"])]]
-    rows = []
-    for kind in ("params", "metrics"):
-        rows.append([f"[{kind}]"] + [""] * len(cmp["run_ids"]))
-        for k, vals in cmp[kind].items():
-            rows.append([("* " if k in cmp["differs"] else "  ") + k, *(_fmt(v) for v in vals)])
-    return table(rows, header) + "\n(* values differ)"
-
-
-def format_history(events: list[dict[str, Any]]) -> str:
-    if not events:
-        return "no stage changes recorded"
-    return table([[e["when"], e["who"], e["version"], e["from_stage"], e["to_stage"], e.get("replaced_version"),
-                   e.get("note", "")] for e in events],
-                 ["when", "who", "version", "from", "to", "replaced", "note"])
-
-
-def format_validation(report: dict[str, Any]) -> str:
-    c, p = report["candidate"], report["production"]
-    cols = [f"v{report['version']}"] + ([f"Production v{p['version']}", "change"] if p else [])
-
-    def row(label: str, a: float, b: float | None, digits: int = 4, scale: float = 1.0) -> list[str]:
-        cells = [label, f"{a * scale:.{digits}f}"]
-        if p is not None and b is not None:
-            cells += [f"{b * scale:.{digits}f}", f"{(a - b) * scale:+.{digits}f}"]
-        return cells
-
-    rows = [row("accuracy", c["accuracy"], p and p["accuracy"]), row("macro F1", c["macro_f1"], p and p["macro_f1"])]
-    rows += [row(f"recall {k}", v, p and p["recall"].get(k)) for k, v in c["recall"].items()]
-    for key, label in (("latency_ms_p50", "latency p50 ms (b1)"), ("latency_ms_p95", "latency p95 ms (b1)"),
-                       ("throughput_b32", "images/s (b32)")):
-        rows.append(row(label, c["speed"][key], p and p["speed"][key], digits=1))
-    head = (f"{report['model']} version {report['version']} on {report['data_dir']} ({c['n_images']} images, "
-            f"{c['speed']['threads']} threads)" + ("" if p else "; no other version in Production to compare"))
-    return head + "\n" + table(rows, ["", *cols]) + f"\nstored on the version; report: {report.get('stored_as')}"

@@ -1,10 +1,12 @@
-"""The OpenAPI 3.1 description served at /openapi.json (limits filled in from the config)."""
+"""The OpenAPI 3.1 description served at /openapi.json: paths and limits from the config, response
+bodies generated from the types in docclf.serve.schemas."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from docclf.serve.config import ServeConfig
+from docclf.config import ServeConfig
+from docclf.serve.schemas import component_schemas
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -61,10 +63,10 @@ def openapi_spec(cfg: ServeConfig) -> dict[str, Any]:
                 "responses": {"200": _json("One entry per image: a prediction or that image's error",
                                            "BatchResult"), **client_errors}}},
             "/health": {"get": {"summary": "Liveness: the process answers", "operationId": "health",
-                                "responses": {"200": _json("Alive", "Status")}}},
+                                "responses": {"200": _json("Alive", "Health")}}},
             "/ready": {"get": {"summary": "Readiness: a model is loaded and its warm-up prediction passed",
                                "operationId": "ready",
-                               "responses": {"200": _json("Ready", "Status"), "503": _json("Not ready", "Status")}}},
+                               "responses": {"200": _json("Ready", "Ready"), "503": _json("Not ready", "Ready")}}},
             "/model": {"get": {"summary": "The served model", "operationId": "model",
                                "responses": {"200": _json("Model details", "ModelDetails"),
                                              "503": _error("No model loaded yet")}}},
@@ -80,35 +82,6 @@ def openapi_spec(cfg: ServeConfig) -> dict[str, Any]:
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": {"type": "object", "required": ["error", "message", "status"], "properties": {
-                    "error": {"type": "string", "description": "stable code, e.g. image_too_large"},
-                    "message": {"type": "string", "description": "what was wrong and what to do"},
-                    "status": {"type": "integer"}}},
-                "ModelRef": {"type": "object", "required": ["name", "version", "uri"], "properties": {
-                    "name": {"type": "string"}, "version": {"type": "string"}, "uri": {"type": "string"}}},
-                "Prediction": {"type": "object",
-                               "required": ["label", "confidence", "probabilities", "model", "latency_ms"],
-                               "properties": {
-                                   "label": {"type": "string"}, "confidence": {"type": "number"},
-                                   "probabilities": {"type": "object", "additionalProperties": {"type": "number"}},
-                                   "model": {"$ref": "#/components/schemas/ModelRef"},
-                                   "latency_ms": {"type": "number"}}},
-                "BatchResult": {"type": "object", "required": ["results", "model", "latency_ms"], "properties": {
-                    "results": {"type": "array", "items": {"type": "object", "required": ["index"], "properties": {
-                        "index": {"type": "integer"}, "filename": {"type": ["string", "null"]},
-                        "label": {"type": "string"}, "confidence": {"type": "number"},
-                        "probabilities": {"type": "object", "additionalProperties": {"type": "number"}},
-                        "error": {"type": "string"}, "message": {"type": "string"}, "status": {"type": "integer"}}}},
-                    "count": {"type": "integer"}, "errors": {"type": "integer"},
-                    "model": {"$ref": "#/components/schemas/ModelRef"}, "latency_ms": {"type": "number"}}},
-                "Status": {"type": "object", "properties": {"status": {"type": "string"}}},
-                "ModelDetails": {"type": "object", "properties": {
-                    "name": {"type": "string"}, "version": {"type": "string"}, "uri": {"type": "string"},
-                    "resolved_uri": {"type": "string"}, "stage": {"type": ["string", "null"]},
-                    "alias": {"type": ["string", "null"]}, "classes": {"type": "array", "items": {"type": "string"}},
-                    "backend": {"type": "string"}, "input_size": {"type": "array", "items": {"type": "integer"}},
-                    "loaded_at": {"type": "string"}}},
-            },
+            "schemas": component_schemas(),
         },
     }

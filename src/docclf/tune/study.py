@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from docclf.errors import UsageError
 from docclf.locks import file_lock
+from docclf.redact import redact_uri
 from docclf.config import TuneConfig
 from docclf.tune.space import SearchPlan
 
@@ -22,13 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def mask_url(url: str) -> str:
-    """The storage URL without its password, fit for logs and MLflow."""
-    import sqlalchemy
-
-    try:
-        return sqlalchemy.engine.make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a database URL: nothing to hide
-        return url
+    """The storage URL without its credentials, fit for logs and MLflow."""
+    return redact_uri(url) or url
 
 
 class StudyLock:

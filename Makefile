@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast bench clean system-deps
+.PHONY: help setup demo test test-fast bench clean system-deps realdev
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,12 +47,20 @@ system-deps:  ## install Debian's chromium, chromedriver and PostgreSQL for the 
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer libreoffice-impress"; \
+	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
+	command -v groff >/dev/null 2>&1 || missing="$$missing groff"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing$$missing"; apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing$$missing: install them (apt-get install$$missing) or those tests fail"; fi; \
 	fi
+
+realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/realdev (pinned public pages; never train on it)
+	$(PY) scripts/build_realdev.py
 
 test: $(VENV)/.installed system-deps  ## run the test suite
 	$(PY) -m pytest -q

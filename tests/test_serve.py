@@ -164,7 +164,7 @@ def test_health_ready_model_metrics_openapi_index(client, tiny):
     model = client.get("/model").get_json()
     assert model["classes"] == CLASSES and model["backend"] == "torch" and model["input_size"] == [3, 64, 64]
     assert model["architecture"] == "mobilenetv3_small_100" and model["run_id"] == tiny.run_id
-    assert model["loaded_at"].endswith("+00:00") and model["preprocess"]["resize_mode"] == "pad"
+    assert model["loaded_at"].endswith("Z") and model["preprocess"]["resize_mode"] == "pad"
     page = client.get("/")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)

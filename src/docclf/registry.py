@@ -9,7 +9,6 @@ so the history of Production can be read back with `docclf registry history`.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -24,7 +23,8 @@ from typing import Any
 from docclf.clock import iso_from_ms, now_iso
 from docclf.config import higher_is_better
 from docclf.errors import UsageError
-from docclf.refs import MODEL_ARTIFACT, STAGES, bad_reference, normalize_stage, parse_ref, parse_run_id
+from docclf.refs import MODEL_ARTIFACT, bad_reference, normalize_stage, parse_ref, parse_run_id
+from docclf.tracking import current_user
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,6 @@ class PromotionRefused(Exception):
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        return "unknown"
 
 
 @contextmanager

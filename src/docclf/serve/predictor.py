@@ -11,7 +11,6 @@ model with a text view), within `text_budget_s` per request; image-only models s
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 from PIL import Image
 
+from docclf.clock import now_iso
 from docclf.preprocess import PreprocessConfig, model_input, open_page_for_size
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class ModelInfo:
 
     @staticmethod
     def now() -> str:
-        return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        return now_iso()
 
     def short(self) -> dict[str, str]:
         return {"name": self.name, "version": self.version, "uri": self.resolved_uri}

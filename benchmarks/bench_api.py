@@ -1,16 +1,21 @@
-"""The web API under load: ONNX Runtime vs PyTorch backends, side by side, in one run.
+"""The web API's speed and footprint, side by side in one run: ONNX Runtime (the lean worker) vs PyTorch.
 
-Both backends serve the same checkpoint under gunicorn on loopback (1 worker, 8 threads), and a
-concurrent HTTP client (keep-alive connections, bodies built once) sends a fixed number of
-requests per scenario: /predict at concurrency 1 and 8, /predict_batch with 16 images at
-concurrency 1 and 8. Scenarios alternate between the backends in rounds, so a busy spell on a
-shared machine falls on both alike. In the same run the backend alone is timed on the same
-pages (decode + preprocess + model, in this process, no HTTP), so the service's own overhead is
-a ratio: API latency / bare latency at concurrency 1. Server memory (worker RSS) is read after
-warm-up and after all scenarios.
+The model (random-weight --model, or --checkpoint) is exported to a folder (model.onnx + model.json,
+as `docclf export` writes it). One run measures:
+- each server under gunicorn (1 worker, 8 threads), started one after the other: "onnx" serves the
+  export folder, "torch" the checkpoint; with --before SRC also "onnx-before", the same folder served
+  by an older source tree (`git archive <commit> src | tar -x -C DIR`, then --before DIR/src).
+  Start-up (process start to /ready 200) and worker RSS after warm-up and after all scenarios;
+- the API under load, scenarios alternating between servers in rounds: /predict at concurrency 1
+  and 8, /predict_batch with 32 images at concurrency 1 and 2 (images/s);
+- each backend alone, in its own process, on the same pages: decode, preprocess and model time
+  per page at batch 1, for A4 JPEG and PNG pages, and Tesseract OCR per page when it is installed;
+- the lean worker's life: in a process where `import torch` fails, the app loads the export,
+  answers --lifecycle-requests /predict requests, reloads (the service's own load-warm-swap), and
+  its RSS is read at each step.
 
-    python benchmarks/bench_api.py                          # random-weight mobilenetv3_small at 224
-    python benchmarks/bench_api.py --checkpoint outputs/demo/model_final.pth --requests 500
+    python benchmarks/bench_api.py                                  # mobilenetv3_small, A4 300 dpi JPEG
+    git archive 89645c1 src | tar -x -C /tmp/before && python benchmarks/bench_api.py --before /tmp/before/src
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import argparse
 import http.client
 import json
 import os
+import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,8 +39,9 @@ from typing import Any
 
 import numpy as np
 
-SCENARIOS = [("/predict", 1), ("/predict", 8), ("/predict_batch", 1), ("/predict_batch", 8)]
-BATCH = 16
+BATCH = 32
+SCENARIOS = [("/predict", 1), ("/predict", 8), ("/predict_batch", 1), ("/predict_batch", 2)]
+FORMATS = ("PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF")
 
 
 # --------------------------------------------------------------------------- inputs
@@ -53,16 +61,33 @@ def make_checkpoint(model: str, image_size: int, out: Path) -> Path:
     return path
 
 
-def make_pages(out: Path, n_per_class: int, max_size: int, fmt: str) -> list[bytes]:
+def export_folder(checkpoint: Path, out: Path) -> Path:
+    """model.onnx + model.json, as `docclf export --format onnx` writes them (dynamo exporter)."""
+    import copy
+
+    import torch
+
+    from docclf import export
+    from docclf.modeling import classifier_from_checkpoint, load_checkpoint_file
+
+    clf = classifier_from_checkpoint(load_checkpoint_file(checkpoint), str(checkpoint))
+    out.mkdir(parents=True, exist_ok=True)
+    sidecar = export.sidecar_base(clf, {"uri": str(checkpoint), "model": "bench", "version": "1"})
+    model = copy.deepcopy(clf.model).float().eval().to(memory_format=torch.contiguous_format)
+    sidecar["exporter"] = export.export_onnx(model, clf.preprocess.image_size, out / "model.onnx")
+    (out / "model.json").write_text(json.dumps(sidecar))
+    return out
+
+
+def make_pages(out: Path, n_per_class: int, size: int, fmt: str) -> list[Path]:
     """Generated document pages as uploaded files (scanned pages are usually JPEG)."""
     from docclf.config import GenerateConfig, build_config
     from docclf.synth import generate_dataset
 
     generate_dataset(build_config(GenerateConfig, cli_values=dict(
-        output_dir=str(out), num_per_class=n_per_class, min_size=max_size, max_size=max_size, seed=3,
+        output_dir=str(out), num_per_class=n_per_class, min_size=size, max_size=size, seed=3,
         format=fmt, split=[1.0, 0.0, 0.0], overwrite=True)), progress=False)
-    files = sorted(p for p in (out / "train").rglob("*") if p.is_file())
-    return [p.read_bytes() for p in files]
+    return sorted(p for p in (out / "train").rglob(f"*.{fmt}") if p.is_file())
 
 
 def multipart(field: str, files: list[bytes]) -> tuple[bytes, str]:
@@ -74,55 +99,123 @@ def multipart(field: str, files: list[bytes]) -> tuple[bytes, str]:
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-# --------------------------------------------------------------------------- the backend alone
+def rss_mb(pid: int | str = "self") -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
 
 
-class Bare:
-    """decode + preprocess + model in this process, through the server's own code, without HTTP and Flask."""
+def run_json(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900) -> dict[str, Any]:
+    """Run one of this script's worker modes in its own process; its last stdout line is JSON."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} ... failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
-    def __init__(self, model_uri: str, backend: str, threads: int, pages: list[bytes]):
-        from docclf.serve.source import load_predictor, parse_model_uri
-        from docclf.serve.validation import Limits
 
-        self.predictor = load_predictor(parse_model_uri(model_uri), backend, threads=threads)
-        self.limits = Limits(10**9, 10**4, ("PNG", "JPEG", "WEBP", "TIFF", "BMP", "GIF"))
-        self.pages = pages
-        self.samples: dict[str, list[float]] = {"single": [], "batch16": [], "model_only": []}
+# --------------------------------------------------------------------------- the backend alone (own process)
 
-    def _run(self, datas: list[bytes]) -> None:
-        from docclf.serve.validation import decode_image
 
-        p, size = self.predictor, self.predictor.pcfg.image_size
-        p.predict_prepared([p.prepare(decode_image(d, self.limits, size)) for d in datas])
+def _load(model_uri: str, backend: str, threads: int) -> Any:
+    from docclf.serve import source
 
-    def measure(self, runs: int, batch_runs: int) -> None:
-        """Time in a fresh thread, as the server does: the model is called from request threads, not
-        from the thread that configured torch's thread pool (which measured 2-6x slower on 2 busy cores)."""
-        t = threading.Thread(target=self._measure, args=(runs, batch_runs))
-        t.start()
-        t.join()
+    parse = getattr(source, "parse_model_uri", None)
+    if parse is None:
+        from docclf.refs import parse_ref as parse
+    return source.load_predictor(parse(model_uri), backend, threads=threads)
 
-    def _measure(self, runs: int, batch_runs: int) -> None:
-        from docclf.serve.validation import decode_image
 
-        self._run(self.pages[:2])  # warm-up
-        for i in range(runs):
-            t0 = time.perf_counter()
-            self._run([self.pages[i % len(self.pages)]])
-            self.samples["single"].append(time.perf_counter() - t0)
-        group = (self.pages * (BATCH // len(self.pages) + 1))[:BATCH]
-        for _ in range(batch_runs):
-            t0 = time.perf_counter()
-            self._run(group)
-            self.samples["batch16"].append(time.perf_counter() - t0)
-        x = self.predictor.prepare(decode_image(self.pages[0], self.limits, self.predictor.pcfg.image_size))
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            self.predictor.predict_prepared([x])
-            self.samples["model_only"].append(time.perf_counter() - t0)
+def bare_worker(model_uri: str, backend: str, threads: int, page_sets: dict[str, list[str]], runs: int,
+                ocr: bool) -> dict[str, Any]:
+    """decode, preprocess, model per page (medians, ms) through the server's own code, without HTTP."""
+    from docclf.serve.validation import Limits, decode_image
 
-    def summary(self) -> dict[str, float]:
-        return {f"{k}_ms_p50": 1000 * float(np.median(v)) for k, v in self.samples.items()}
+    predictor = _load(model_uri, backend, threads)
+    size, limits = predictor.pcfg.image_size, Limits(10**9, 10**4, FORMATS)
+    out: dict[str, Any] = {"torch_imported": "torch" in sys.modules}
+
+    def measure() -> None:
+        for fmt, paths in page_sets.items():
+            datas = [Path(p).read_bytes() for p in paths]
+            predictor.predict_prepared([predictor.prepare(decode_image(datas[0], limits, size))])  # warm-up
+            t: dict[str, list[float]] = {"decode": [], "preprocess": [], "model": []}
+            for i in range(runs):
+                t0 = time.perf_counter()
+                page = decode_image(datas[i % len(datas)], limits, size)
+                t1 = time.perf_counter()
+                x = predictor.prepare(page)
+                t2 = time.perf_counter()
+                predictor.predict_prepared([x])
+                t3 = time.perf_counter()
+                for k, v in zip(t, (t1 - t0, t2 - t1, t3 - t2)):
+                    t[k].append(v)
+            out[fmt] = {f"{k}_ms": 1000 * float(np.median(v)) for k, v in t.items()}
+            out[fmt]["kb_per_page"] = float(np.mean([len(d) for d in datas]) / 1024)
+        if ocr:
+            out["ocr"] = _time_ocr(page_sets)
+
+    th = threading.Thread(target=measure)  # the server calls the model from request threads, not the main one
+    th.start()
+    th.join()
+    return out
+
+
+def _time_ocr(page_sets: dict[str, list[str]]) -> dict[str, Any]:
+    """Tesseract per page through the predictor's text seam (decode at OCR's size, then read)."""
+    try:
+        from docclf.ocr import OcrConfig
+        from docclf.serve.predictor import ocr_reader
+
+        cfg = OcrConfig()
+        read = ocr_reader(cfg)
+    except Exception as exc:  # no tesserocr or language data: report why, time the rest
+        return {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    datas = [Path(p).read_bytes() for p in next(iter(page_sets.values()))]
+    read(datas[0], cfg.timeout_s)  # engine start-up
+    times, words = [], []
+    for d in datas:
+        t0 = time.perf_counter()
+        w = read(d, cfg.timeout_s)
+        times.append(time.perf_counter() - t0)
+        words.append(len(w.words))
+    return {"ms": 1000 * float(np.median(times)), "words_per_page": float(np.mean(words)),
+            "long_side": cfg.long_side, "languages": cfg.languages}
+
+
+# --------------------------------------------------------------------------- the lean worker's life (own process)
+
+
+def lifecycle_worker(folder: str, threads: int, pages: list[str], requests: int) -> dict[str, Any]:
+    """Without torch: load the export, serve `requests` /predict calls, reload; RSS at each step."""
+    import io
+
+    sys.modules["torch"] = None  # type: ignore[assignment]  # any `import torch` now fails
+    t0 = time.perf_counter()
+    from docclf.serve import create_app
+    from docclf.serve.config import ServeConfig
+
+    app = create_app(ServeConfig(model_uri=folder, backend="onnx", reload_interval=0, inference_threads=threads),
+                     start=False)
+    service = app.extensions["docclf"].service
+    assert service.check_once(), service.last_error
+    out: dict[str, Any] = {"ready_s": time.perf_counter() - t0}
+    client = app.test_client()
+    datas = [Path(p).read_bytes() for p in pages]
+    client.post("/predict", data={"file": (io.BytesIO(datas[0]), "p.jpg")})
+    out["rss_warm_mb"] = rss_mb()
+    for i in range(requests):
+        resp = client.post("/predict", data={"file": (io.BytesIO(datas[i % len(datas)]), "p.jpg")})
+        assert resp.status_code == 200, resp.get_json()
+    out["rss_after_requests_mb"] = rss_mb()
+    old = service.predictor
+    service.check_once()  # the reload path: load, warm up, swap (a file URI names no version: it always reloads)
+    out["reloaded"] = service.predictor is not old
+    del old
+    for i in range(50):
+        client.post("/predict", data={"file": (io.BytesIO(datas[i % len(datas)]), "p.jpg")})
+    out["rss_after_reload_mb"] = rss_mb()
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["requests"] = requests
+    return out
 
 
 # --------------------------------------------------------------------------- the service
@@ -131,15 +224,19 @@ class Bare:
 class Service:
     """gunicorn "docclf.serve:create_app()" on a free loopback port, configured by DOCCLF_* variables."""
 
-    def __init__(self, model_uri: str, backend: str, threads: int, log_dir: Path):
+    def __init__(self, name: str, model_uri: str, backend: str, threads: int, log_dir: Path,
+                 src: str | None = None):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         env = {**os.environ, "DOCCLF_MODEL_URI": model_uri, "DOCCLF_BACKEND": backend,
                "DOCCLF_INFERENCE_THREADS": str(threads), "DOCCLF_MAX_BATCH_SIZE": str(BATCH),
-               "DOCCLF_MAX_REQUEST_BYTES": str(200_000_000)}
+               "DOCCLF_MAX_REQUEST_BYTES": str(200_000_000), "DOCCLF_MAX_IMAGE_PIXELS": str(40_000_000)}
+        if src:
+            env["PYTHONPATH"] = src
         gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        self.log = log_dir / f"server-{backend}.log"
+        self.name, self.log = name, log_dir / f"server-{name}.log"
+        self.t0 = time.perf_counter()
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen([gunicorn, "docclf.serve:create_app()", "--bind", f"127.0.0.1:{self.port}",
                                           "--workers", "1", "--threads", "8", "--worker-class", "gthread",
@@ -150,22 +247,19 @@ class Service:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"server exited:\n{self.log.read_text()[-3000:]}")
+                raise SystemExit(f"server {self.name} exited:\n{self.log.read_text()[-3000:]}")
             try:
                 status, body = request(self.port, "GET", "/ready", None, None)
                 if status == 200:
-                    return json.loads(body)
+                    return {**json.loads(body), "startup_s": time.perf_counter() - self.t0}
             except OSError:
                 pass
-            time.sleep(0.5)
-        raise SystemExit(f"server not ready after {timeout} s:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.05)
+        raise SystemExit(f"server {self.name} not ready after {timeout} s:\n{self.log.read_text()[-3000:]}")
 
-    def worker_rss_mb(self) -> dict[str, float]:
-        """Resident and peak memory of the worker process (the one holding the model)."""
+    def worker_rss_mb(self) -> float:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        status = Path(f"/proc/{children[0]}/status").read_text()
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        return {"rss_mb": int(fields["VmRSS"].split()[0]) / 1024, "peak_mb": int(fields["VmHWM"].split()[0]) / 1024}
+        return rss_mb(children[0])
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -225,8 +319,7 @@ def drive(port: int, path: str, bodies: list[tuple[bytes, str]], n: int, concurr
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - start
-    return {"latencies": latencies, "wall_s": wall, "errors": errors}
+    return {"latencies": latencies, "wall_s": time.perf_counter() - start, "errors": errors}
 
 
 def summarize(runs: list[dict[str, Any]], images_per_request: int) -> dict[str, Any]:
@@ -236,40 +329,71 @@ def summarize(runs: list[dict[str, Any]], images_per_request: int) -> dict[str, 
     return {"requests": n, "errors": sum(len(r["errors"]) for r in runs),
             "error_samples": [e for r in runs for e in r["errors"]][:3],
             "req_per_s": n / wall, "img_per_s": n * images_per_request / wall,
-            "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)),
-            "p99_ms": float(np.percentile(lat, 99))}
+            "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95))}
 
 
 # --------------------------------------------------------------------------- the report
 
 
 def format_report(res: dict[str, Any]) -> str:
-    lines = [f"model {res['model']} at {res['image_size']} px, {res['pages']} pages {res['page_desc']}, "
-             f"{res['threads']} inference threads, gunicorn 1 worker x 8 threads, {os.cpu_count()} CPUs, load average "
-             f"{res['load_average']['start'][0]:.1f} at start, {res['load_average']['end'][0]:.1f} at end",
-             "",
-             f"{'backend':<8}{'endpoint':<16}{'conc':>5}{'reqs':>6}{'err':>5}{'req/s':>8}{'img/s':>8}"
-             f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"]
-    for backend, scenarios in res["api"].items():
+    la = res["load_average"]
+    lines = [f"model {res['model']} at {res['image_size']} px; pages: {res['page_desc']}; {res['threads']} inference "
+             f"threads; gunicorn 1 worker x 8 threads; {os.cpu_count()} CPUs, load average {la['start'][0]:.1f} at "
+             f"start, {la['end'][0]:.1f} at end", "",
+             f"{'server':<12}{'backend':<8}{'start-up s':>11}{'RSS warm':>10}{'RSS end':>9}{'requests':>9}"]
+    for name, s in res["servers"].items():
+        lines.append(f"{name:<12}{s['backend']:<8}{s['startup_s']:>11.2f}{s['rss_warm_mb']:>9.0f}M"
+                     f"{s['rss_end_mb']:>8.0f}M{s['requests']:>9}")
+    if "onnx-before" in res["servers"]:
+        a, b = res["servers"]["onnx"], res["servers"]["onnx-before"]
+        lines.append(f"lean ONNX worker vs before: start-up {b['startup_s'] / a['startup_s']:.1f}x faster, "
+                     f"RSS {a['rss_end_mb']:.0f} vs {b['rss_end_mb']:.0f} MB")
+    if "lifecycle" in res:
+        lc = res["lifecycle"]
+        lines.append(f"lean worker without torch (in-process app): ready in {lc['ready_s']:.2f} s, RSS warm "
+                     f"{lc['rss_warm_mb']:.0f} MB, after {lc['requests']} requests {lc['rss_after_requests_mb']:.0f} MB,"
+                     f" after a reload {lc['rss_after_reload_mb']:.0f} MB (reloaded: {lc['reloaded']})")
+    lines += ["", "each backend alone, per page at batch 1 (ms, medians):",
+              f"{'server':<12}{'pages':<6}{'kB':>6}{'decode':>8}{'prep':>7}{'model':>7}{'(decode+prep)/model':>21}"]
+    for name, bare in res["bare"].items():
+        for fmt in ("jpg", "png"):
+            if fmt in bare:
+                b = bare[fmt]
+                share = (b["decode_ms"] + b["preprocess_ms"]) / b["model_ms"]
+                lines.append(f"{name:<12}{fmt:<6}{b['kb_per_page']:>6.0f}{b['decode_ms']:>8.1f}"
+                             f"{b['preprocess_ms']:>7.2f}{b['model_ms']:>7.2f}{share:>21.2f}")
+        if bare.get("torch_imported") is not None:
+            lines.append(f"{'':<12}torch imported: {bare['torch_imported']}")
+    ocr = res["bare"].get("onnx", {}).get("ocr")
+    if ocr and "ms" in ocr:
+        b = res["bare"]["onnx"]["jpg"]
+        total = b["decode_ms"] + b["preprocess_ms"] + b["model_ms"] + ocr["ms"]
+        lines.append(f"OCR (Tesseract {ocr['languages']}, {ocr['long_side']} px, {ocr['words_per_page']:.0f} words/page): "
+                     f"{ocr['ms']:.0f} ms per JPEG page = {ocr['ms'] / total:.0%} of a reading request's work")
+    elif ocr:
+        lines.append(f"OCR not timed: {ocr['error']}")
+    if "onnx-before" in res["bare"] and "onnx" in res["bare"]:
+        for fmt in ("jpg", "png"):
+            a, b = res["bare"]["onnx"][fmt], res["bare"]["onnx-before"][fmt]
+            lines.append(f"{fmt} decode+preprocess before/after: {b['decode_ms'] + b['preprocess_ms']:.1f} -> "
+                         f"{a['decode_ms'] + a['preprocess_ms']:.1f} ms "
+                         f"({(b['decode_ms'] + b['preprocess_ms']) / (a['decode_ms'] + a['preprocess_ms']):.1f}x)")
+    lines += ["", f"{'server':<12}{'endpoint':<16}{'conc':>5}{'reqs':>6}{'err':>5}{'req/s':>8}{'img/s':>8}"
+                  f"{'p50 ms':>9}{'p95 ms':>9}"]
+    for name, scenarios in res["api"].items():
         for key, s in scenarios.items():
             path, conc = key.rsplit("@", 1)
-            lines.append(f"{backend:<8}{path:<16}{conc:>5}{s['requests']:>6}{s['errors']:>5}{s['req_per_s']:>8.1f}"
-                         f"{s['img_per_s']:>8.1f}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}")
-    lines += ["", f"{'backend':<8}{'bare 1 img ms':>14}{'bare 16 img ms':>15}{'model only ms':>14}"
-                  f"{'API/bare c=1':>13}{'RSS before':>11}{'after':>8}{'peak':>8}"]
-    for backend, bare in res["bare"].items():
-        api = res["api"][backend]["/predict@1"]["p50_ms"]
-        mem = res["memory"][backend]
-        lines.append(f"{backend:<8}{bare['single_ms_p50']:>14.1f}{bare['batch16_ms_p50']:>15.1f}"
-                     f"{bare['model_only_ms_p50']:>14.2f}{api / bare['single_ms_p50']:>13.2f}"
-                     f"{mem['before']['rss_mb']:>10.0f}M{mem['after']['rss_mb']:>7.0f}M{mem['after']['peak_mb']:>7.0f}M")
-        lines.append(f"{'':<8}RSS after each scenario (MB): {' '.join(map(str, mem['trace_mb']))}")
-    if {"onnx", "torch"} <= set(res["api"]):
-        ratios = {k: res["api"]["onnx"][k]["img_per_s"] / res["api"]["torch"][k]["img_per_s"]
-                  for k in res["api"]["onnx"]}
-        lines += ["", "ONNX Runtime / PyTorch throughput: "
-                  + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items())]
+            lines.append(f"{name:<12}{path:<16}{conc:>5}{s['requests']:>6}{s['errors']:>5}{s['req_per_s']:>8.1f}"
+                         f"{s['img_per_s']:>8.1f}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}")
+    for other in ("torch", "onnx-before"):
+        if {"onnx", other} <= set(res["api"]):
+            ratios = {k: res["api"]["onnx"][k]["img_per_s"] / res["api"][other][k]["img_per_s"]
+                      for k in res["api"]["onnx"]}
+            lines.append(f"onnx / {other} images/s: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,66 +401,98 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--checkpoint", help="model to serve (default: random-weight --model at --image-size)")
     p.add_argument("--model", default="mobilenetv3_small")
     p.add_argument("--image-size", type=int, default=224)
-    p.add_argument("--backends", nargs="+", default=["onnx", "torch"], choices=("onnx", "torch"))
+    p.add_argument("--before", help="src/ of an older docclf tree: also serve the export with that code")
     p.add_argument("--requests", type=int, default=200, help="/predict requests per scenario")
-    p.add_argument("--batch-requests", type=int, default=30, help="/predict_batch requests per scenario")
-    p.add_argument("--rounds", type=int, default=2, help="scenarios alternate between backends this many times")
+    p.add_argument("--batch-requests", type=int, default=8, help="/predict_batch requests (32 images) per scenario")
+    p.add_argument("--rounds", type=int, default=2, help="scenarios alternate between servers this many times")
+    p.add_argument("--bare-runs", type=int, default=30, help="pages timed per format with each backend alone")
+    p.add_argument("--lifecycle-requests", type=int, default=1000)
     p.add_argument("--pages-per-class", type=int, default=2)
-    p.add_argument("--page-size", type=int, default=1754, help="long side of the generated pages (1754 = A4 150 dpi)")
-    p.add_argument("--page-format", default="jpg", choices=("jpg", "png"))
-    p.add_argument("--threads", type=int, default=2, help="inference threads, in the server and the bare timing")
+    p.add_argument("--page-size", type=int, default=3508, help="long side of the pages (3508 = A4 300 dpi)")
+    p.add_argument("--page-dir", help="use the .jpg and .png pages under this folder instead of generating them")
+    p.add_argument("--threads", type=int, default=2, help="inference threads, in the servers and the bare timing")
+    p.add_argument("--no-ocr", action="store_true", help="skip timing Tesseract")
     p.add_argument("--output", help="also write the results as JSON here")
+    # worker modes (this script in a child process)
+    p.add_argument("--bare", nargs=2, metavar=("MODEL_URI", "BACKEND"), help=argparse.SUPPRESS)
+    p.add_argument("--lifecycle", metavar="FOLDER", help=argparse.SUPPRESS)
+    p.add_argument("--pages", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+
+    if args.bare or args.lifecycle:
+        page_sets = json.loads(args.pages)
+        if args.bare:
+            print(json.dumps(bare_worker(*args.bare, args.threads, page_sets, args.bare_runs, not args.no_ocr)))
+        else:
+            print(json.dumps(lifecycle_worker(args.lifecycle, args.threads, page_sets["jpg"], args.lifecycle_requests)))
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp_name:
         tmp = Path(tmp_name)
-        uri = args.checkpoint or str(make_checkpoint(args.model, args.image_size, tmp))
-        pages = make_pages(tmp / "pages", args.pages_per_class, args.page_size, args.page_format)
-        print(f"{len(pages)} pages, {np.mean([len(x) for x in pages]) / 1024:.0f} kB each on average",
-              file=sys.stderr)
+        ckpt = Path(args.checkpoint) if args.checkpoint else make_checkpoint(args.model, args.image_size, tmp)
+        print("exporting to ONNX ...", file=sys.stderr, flush=True)
+        folder = str(export_folder(ckpt, tmp / "export"))
+        print("generating pages ...", file=sys.stderr, flush=True)
+        if args.page_dir:
+            page_sets = {fmt: sorted(map(str, Path(args.page_dir).rglob(f"*.{fmt}"))) for fmt in ("jpg", "png")}
+        else:
+            page_sets = {fmt: [str(x) for x in make_pages(tmp / fmt, args.pages_per_class, args.page_size, fmt)]
+                         for fmt in ("jpg", "png")}
         res: dict[str, Any] = {"model": args.checkpoint or args.model, "image_size": args.image_size,
-                               "pages": len(pages), "threads": args.threads,
-                               "page_desc": f"{args.page_format.upper()} {args.page_size} px long side",
-                               "bare": {}, "api": {}, "memory": {}, "load_average": {"start": os.getloadavg()}}
-        import torch
+                               "threads": args.threads, "page_desc": f"{len(page_sets['jpg'])} JPEG and "
+                               f"{len(page_sets['png'])} PNG pages, {args.page_size} px long side", "servers": {}, "bare": {}, "api": {},
+                               "load_average": {"start": os.getloadavg()}}
+        plan = [("onnx", folder, "onnx", None), ("torch", str(ckpt), "torch", None)]
+        if args.before:
+            plan.append(("onnx-before", folder, "onnx", str(Path(args.before).resolve())))
 
-        torch.set_num_threads(args.threads)
-        bare = {b: Bare(uri, b, args.threads, pages) for b in args.backends}
-        services = {b: Service(uri, b, args.threads, tmp) for b in args.backends}
+        me = [sys.executable, str(Path(__file__).resolve()), "--threads", str(args.threads), "--pages",
+              json.dumps(page_sets), "--bare-runs", str(args.bare_runs)]
+        for name, uri, backend, src in plan:  # one at a time: a start-up measured alone
+            print(f"{name} alone ...", file=sys.stderr, flush=True)
+            env = {**os.environ, "PYTHONPATH": src} if src else None
+            res["bare"][name] = run_json(me + ["--bare", uri, backend] + (["--no-ocr"] if name != "onnx" or args.no_ocr
+                                                                           else []), env)
+        print("lean worker life ...", file=sys.stderr, flush=True)
+        res["lifecycle"] = run_json(me + ["--lifecycle", folder, "--lifecycle-requests", str(args.lifecycle_requests)])
+
+        services: dict[str, Service] = {}
         try:
-            single = [multipart("file", [x]) for x in pages]
-            group = (pages * (BATCH // len(pages) + 1))[:BATCH]
+            datas = [Path(x).read_bytes() for x in page_sets["jpg"]]
+            single = [multipart("file", [x]) for x in datas]
+            group = (datas * (BATCH // len(datas) + 1))[:BATCH]
             batches = [multipart("files", group[i:] + group[:i]) for i in range(4)]
-            for backend, svc in services.items():
+            counts: dict[str, int] = {}
+            for name, uri, backend, src in plan:
+                print(f"starting {name} ...", file=sys.stderr, flush=True)
+                services[name] = svc = Service(name, uri, backend, args.threads, tmp, src)
                 info = svc.wait_ready()
                 assert info["backend"] == backend, info
-                for path, conc in SCENARIOS:  # warm-up: every path once, so "before" is a steady state
+                for path, conc in SCENARIOS:  # warm-up: every path once, so "warm" is a steady state
                     drive(svc.port, path, single if path == "/predict" else batches, 2 * conc, conc)
-                res["memory"][backend] = {"before": svc.worker_rss_mb(), "trace_mb": []}
-                res["api"][backend] = {}
-            collected: dict[str, dict[str, list]] = {b: {} for b in services}
+                counts[name] = sum(2 * c for _, c in SCENARIOS)
+                res["servers"][name] = {"backend": backend, "startup_s": info["startup_s"],
+                                        "rss_warm_mb": svc.worker_rss_mb()}
+            collected: dict[str, dict[str, list]] = {n: {} for n in services}
             for r in range(args.rounds):
                 order = list(services) if r % 2 == 0 else list(reversed(services))
-                for backend in order:  # the backend alone, between the API runs: same conditions
-                    print(f"round {r + 1}: {backend} alone", file=sys.stderr, flush=True)
-                    bare[backend].measure(max(20, args.requests // (2 * args.rounds)), 4)
                 for path, conc in SCENARIOS:
                     n = (args.requests if path == "/predict" else args.batch_requests) // args.rounds
-                    for backend in order:
-                        print(f"round {r + 1}: {backend} {path} c={conc}", file=sys.stderr, flush=True)
-                        run = drive(services[backend].port, path, single if path == "/predict" else batches,
+                    for name in order:
+                        print(f"round {r + 1}: {name} {path} c={conc}", file=sys.stderr, flush=True)
+                        run = drive(services[name].port, path, single if path == "/predict" else batches,
                                     max(conc, n), conc)
-                        collected[backend].setdefault(f"{path}@{conc}", []).append(run)
-                        res["memory"][backend]["trace_mb"].append(round(services[backend].worker_rss_mb()["rss_mb"]))
-            for backend, svc in services.items():
-                for key, runs in collected[backend].items():
-                    res["api"][backend][key] = summarize(runs, 1 if key.startswith("/predict@") else BATCH)
-                res["memory"][backend]["after"] = svc.worker_rss_mb()
-                res["bare"][backend] = bare[backend].summary()
+                        collected[name].setdefault(f"{path}@{conc}", []).append(run)
+                        counts[name] += max(conc, n)
+            for name, svc in services.items():
+                res["api"][name] = {k: summarize(runs, 1 if k.startswith("/predict@") else BATCH)
+                                    for k, runs in collected[name].items()}
+                res["servers"][name].update(rss_end_mb=svc.worker_rss_mb(), requests=counts[name])
         finally:
             for svc in services.values():
                 svc.stop()
         res["load_average"]["end"] = os.getloadavg()
+        shutil.rmtree(tmp, ignore_errors=True)
 
     print(format_report(res))
     if args.output:

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from docclf.config import (EvaluateConfig, GenerateConfig, PreviewConfig, RegistryConfig, add_config_args,
-                           config_from_args)
+from docclf.config import (EvaluateConfig, GenerateConfig, PredictConfig, PreviewConfig, RegistryConfig,
+                           add_config_args, config_from_args)
 from docclf.errors import Interrupted, UsageError
 
 
@@ -288,10 +288,11 @@ def _predict(ns: argparse.Namespace) -> int:
     from docclf.evaluate import load_classifier
     from docclf.predict import classify_files, expand_paths, format_table
 
-    paths = expand_paths(ns.inputs)  # bad paths fail before the model loads
-    clf = load_classifier(ns.model, ns.tracking_uri)
-    results = classify_files(clf, paths, batch_size=ns.batch_size, cache_dir=ns.cache_dir, progress=not ns.json)
-    if ns.json:
+    cfg = config_from_args(PredictConfig, ns)
+    paths = expand_paths(cfg.inputs)  # bad paths fail before the model loads
+    clf = load_classifier(cfg.model_uri, cfg.tracking_uri)
+    results = classify_files(clf, paths, batch_size=cfg.batch_size, cache_dir=cfg.cache_dir, progress=not cfg.json)
+    if cfg.json:
         for r in results:
             print(json.dumps(r.to_dict()))
     else:
@@ -306,13 +307,7 @@ def _add_predict(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("predict", help="classify image files or folders with any model",
                        description="Classify pages: a table by default, --json for one JSON object per file "
                                    "(path, label (null when the model abstains), confidence, probabilities).")
-    p.add_argument("inputs", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
-    p.add_argument("--model", "--model-uri", dest="model", required=True,
-                   help="checkpoint path, run id / runs:/ID, or models:/NAME/VERSION|STAGE|@ALIAS")
-    p.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI for run ids and models:/ URIs")
-    p.add_argument("--cache-dir", default=None, help="cache folder (OCR results are kept there)")
+    add_config_args(p, PredictConfig)
     p.set_defaults(func=_predict)
 
 

@@ -251,6 +251,26 @@ class EvaluateConfig:
 
 
 @dataclass
+class PredictConfig:
+    """Options of `docclf predict`."""
+
+    inputs: list[str] = opt([], "image files or folders (searched recursively)", positional=True)
+    model_uri: str = opt("", MODEL_REF_HELP, aliases=("model",))
+    json: bool = opt(False, "one JSON object per file, one per line")
+    batch_size: int = opt(32, "images per batch")
+    tracking_uri: str | None = opt(None, TRACKING_URI_HELP)
+    cache_dir: str | None = opt(None, "cache folder (OCR results are kept there)")
+
+    def validate(self) -> None:
+        if not self.model_uri:
+            raise UsageError("no model to predict with: pass --model-uri (" + MODEL_REF_HELP + ")")
+        if not self.inputs:
+            raise UsageError("no pages to classify: give image files or folders")
+        if self.batch_size <= 0:
+            raise UsageError(f"--batch-size must be positive, got {self.batch_size}")
+
+
+@dataclass
 class TuneConfig:
     """Options of a hyperparameter search (`docclf tune`, `tune_hyperparameters.py`)."""
 
@@ -524,13 +544,13 @@ def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Ite
         text = f.metadata.get("help", "")
         if f.name in must:
             text = f"{text} (required)"
-        elif "default:" not in text and default not in (None, ""):
+        elif "default:" not in text and default not in (None, "", []) and not f.metadata.get("positional"):
             text = f"{text} (default: {default})"
         kw: dict[str, Any] = {"default": argparse.SUPPRESS, "help": text}
         if f.metadata.get("choices"):
             kw["choices"] = f.metadata["choices"]
         if f.metadata.get("positional"):
-            parser.add_argument(f.name, type=tp, **kw)
+            parser.add_argument(f.name, type=tp, metavar=f.name.upper(), **({"nargs": "+"} if is_list else {}), **kw)
             continue
         flags = [_flag(f.name), *(_flag(a) for a in f.metadata.get("aliases", ()))]
         kw["dest"] = f.name

@@ -27,4 +27,6 @@ USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=5 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", "--timeout", "60", "docclf.serve:create_app()"]
+# The tested set-up (docclf.serve.gunicorn_conf): requests read whole before a thread takes them (stalled
+# clients get a 408 after DOCCLF_READ_TIMEOUT s), /metrics summed over workers, model threads per worker.
+CMD ["gunicorn", "-c", "python:docclf.serve.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "2", "docclf.serve:create_app()"]

@@ -65,8 +65,8 @@ realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/
 test: $(VENV)/.installed system-deps  ## run the test suite
 	$(PY) -m pytest -q
 
-test-fast: $(VENV)/.installed  ## run the tests that do not start services
-	$(PY) -m pytest -q -m "not services"
+test-fast: $(VENV)/.installed  ## run the tests that start no services, API servers or browser
+	$(PY) -m pytest -q -m "not services and not live"
 
 bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
 	$(PY) benchmarks/bench_generate.py

@@ -7,6 +7,7 @@ starts for real, so that the two cannot drift apart.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -17,6 +18,7 @@ import yaml
 
 from docclf.cli import build_parser
 from docclf.serve.config import ServeConfig
+from docclf.serve.server import gunicorn_command
 from services import MlflowServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,9 +83,37 @@ def test_mlflow_server_flags_match_the_services_test():
     assert compose()["services"]["mlflow"]["environment"]["MLFLOW_ARTIFACTS_DESTINATION"].startswith("s3://")
 
 
-def test_api_runs_the_app_factory_with_real_options():
+def _api_deployments() -> dict[str, tuple[list[str], dict[str, str]]]:
+    """The API's command and environment in the Dockerfile, the compose file and the Kubernetes manifest."""
+    lines = (REPO / "Dockerfile").read_text().replace("\\\n", " ").splitlines()
+    cmd = next(line for line in lines if line.startswith("CMD "))
+    env = dict(word.split("=", 1) for line in lines if line.startswith("ENV ") for word in line.split()[1:])
     api = compose()["services"]["api"]
-    assert api["command"][-1] == "docclf.serve:create_app()"
+    k8s = next(yaml.safe_load_all((DEPLOY / "k8s" / "20-api.yaml").read_text()))
+    container = k8s["spec"]["template"]["spec"]["containers"][0]
+    k8s_env = {e["name"]: e.get("value", "<secret>") for e in container.get("env", [])}
+    k8s_env.update(yaml.safe_load((DEPLOY / "k8s" / "00-config.yaml").read_text())["data"])
+    return {"Dockerfile": (json.loads(cmd[len("CMD "):]), env), "compose": (api["command"], api["environment"]),
+            "k8s": (container["command"] + container.get("args", []), k8s_env)}
+
+
+def test_api_deployments_run_the_tested_gunicorn_set_up():
+    """Each deployment runs gunicorn_command, the command tests/test_serve_live.py runs, with nothing
+    that overrides its settings (worker class, threads, timeouts) from the command line or environment."""
+    for where, (command, env) in _api_deployments().items():
+        assert "--workers" in command, where
+        workers = int(command[command.index("--workers") + 1])
+        assert command == gunicorn_command("0.0.0.0:8000", workers), f"{where} runs {command}"
+        assert "GUNICORN_CMD_ARGS" not in env, where
+        assert env.get("DOCCLF_WORKERS", str(workers)) == str(workers), where
+    k8s_command, k8s_env = _api_deployments()["k8s"]
+    mounts = next(yaml.safe_load_all((DEPLOY / "k8s" / "20-api.yaml").read_text()))["spec"]["template"]["spec"][
+        "containers"][0]["volumeMounts"]
+    assert k8s_env["PROMETHEUS_MULTIPROC_DIR"] in {m["mountPath"] for m in mounts}  # its own emptyDir per pod
+
+
+def test_api_options_are_serve_options():
+    api = compose()["services"]["api"]
     fields = {f.upper() for f in ServeConfig.__dataclass_fields__}
     docs = [api["environment"], yaml.safe_load((DEPLOY / "k8s" / "00-config.yaml").read_text())["data"]]
     for env in docs:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -25,6 +27,8 @@ def test_train_script_help_lists_seed_options():
         assert flag in proc.stdout
 
 
+@pytest.mark.live
+@pytest.mark.slow
 def test_seed_full_pipeline_script_passes():
     """`python test_pipeline.py`: generate, train, tune, register, validate, promote, export, serve, predict."""
     proc = subprocess.run([sys.executable, str(REPO / "test_pipeline.py")], capture_output=True, text=True,

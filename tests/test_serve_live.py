@@ -1,10 +1,14 @@
 """The web API as a real server on loopback: `python app.py` and gunicorn as subprocesses, concurrent
-traffic, a hot reload under traffic, and the drop page in a real headless Chromium."""
+traffic, a hot reload under traffic, stalled clients, and the drop page in a real headless Chromium.
+
+gunicorn runs exactly as deployments run it (`gunicorn_command`, the one set-up test_deploy.py
+compares the Dockerfile, compose file and Kubernetes manifest with)."""
 
 from __future__ import annotations
 
 import base64
 import os
+import select
 import shutil
 import signal
 import socket
@@ -19,9 +23,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from docclf.serve.server import gunicorn_command
 from serve_support import CLASSES, image_bytes, register, trained_model
 
+pytestmark = pytest.mark.live
+
 REPO = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+READ_TIMEOUT = 3  # seconds (DOCCLF_READ_TIMEOUT) for the gunicorn server below; the default is 30
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -158,7 +167,10 @@ def test_hot_reload_under_traffic_fails_no_request(live, tiny):
     for t in threads:
         t.start()
     try:
-        time.sleep(1.0)
+        deadline = time.monotonic() + 60  # every client has an answer from the first version (a loaded CI box is slow)
+        while not all(seen) and not failures and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(seen), (failures[:5], [len(v) for v in seen])
         v2 = register(tiny, "live", alias="production")  # production (and the stage) now names v2
         deadline = time.monotonic() + 150
         model = {}
@@ -183,40 +195,106 @@ def test_hot_reload_under_traffic_fails_no_request(live, tiny):
     assert 'docclf_model_reloads_total{result="swapped"} 1.0' in metrics
 
 
-def test_gunicorn_factory_from_environment_with_two_workers(tiny, tmp_path):
-    """`gunicorn "docclf.serve:create_app()"` configured by DOCCLF_*; /metrics adds up both workers."""
+@pytest.fixture(scope="module")
+def gunicorn_app(tiny, tmp_path_factory):
+    """The deployment's command with two workers, configured by DOCCLF_* variables only: no
+    PROMETHEUS_MULTIPROC_DIR and no DOCCLF_WORKERS, which gunicorn_conf must provide itself."""
+    cwd = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
-    metrics_dir = tmp_path / "prom"
-    metrics_dir.mkdir()
-    server = Server([str(Path(sys.executable).parent / "gunicorn"), "docclf.serve:create_app()", "--bind",
-                     f"127.0.0.1:{port}", "--workers", "2", "--threads", "2", "--worker-class", "gthread"],
-                    {"DOCCLF_MODEL_URI": tiny.checkpoint, "DOCCLF_BACKEND": "torch", "DOCCLF_API_TOKEN": "tok",
-                     "DOCCLF_WORKERS": "2", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}, tmp_path, port)
+    env = {"DOCCLF_MODEL_URI": tiny.checkpoint, "DOCCLF_BACKEND": "torch", "DOCCLF_API_TOKEN": "tok",
+           "DOCCLF_READ_TIMEOUT": str(READ_TIMEOUT), "PROMETHEUS_MULTIPROC_DIR": "", "DOCCLF_WORKERS": ""}
+    server = Server([GUNICORN, *gunicorn_command(f"127.0.0.1:{port}", 2)[1:]], env, cwd, port)
     try:
         server.wait_ready()
-        ok = 0
-        deadline = time.monotonic() + 90
-        while ok < 10 and time.monotonic() < deadline:
-            # a new connection each time, so both workers answer; one may still be loading (503) at first
-            r = requests.post(server.url + "/predict", headers={"Authorization": "Bearer tok", "Connection": "close"},
-                              files={"file": ("p.png", image_bytes())}, timeout=60)
-            assert r.status_code in (200, 503), r.text
-            ok += r.status_code == 200
-        assert ok == 10
-        assert requests.post(server.url + "/predict", files={"file": ("p.png", image_bytes())},
-                             timeout=60).status_code == 401
-        # whichever worker answers /metrics, it reports both workers' requests
-        assert [_requests_counted(server.url) for _ in range(4)] == [10.0] * 4
-        assert len({p.name.split("_")[-1] for p in metrics_dir.glob("counter_*.db")}) == 2, "two workers counted"
+        _wait_every_worker_ready(server)
+        yield server
     finally:
         server.stop()
+
+
+def _wait_every_worker_ready(server: Server, timeout: float = 150) -> None:
+    """/ready on new connections until 8 in a row say ready: each worker loads its own model."""
+    deadline, streak = time.monotonic() + timeout, 0
+    while streak < 8:
+        assert time.monotonic() < deadline, f"a worker never got ready:\n{server.tail()}"
+        ok = requests.get(server.url + "/ready", headers={"Connection": "close"}, timeout=10).status_code == 200
+        streak = streak + 1 if ok else 0
+        time.sleep(0.1 if ok else 0.5)
+
+
+def test_gunicorn_set_up_counts_every_worker_and_shares_the_cores(gunicorn_app):
+    """/metrics adds up both workers' requests, and each worker sizes its model threads to half the cores."""
+    url, before = gunicorn_app.url, _requests_counted(gunicorn_app.url)
+    for _ in range(10):  # a new connection each time, so both workers answer
+        r = requests.post(url + "/predict", headers={"Authorization": "Bearer tok", "Connection": "close"},
+                          files={"file": ("p.png", image_bytes())}, timeout=60)
+        assert r.status_code == 200, r.text
+    assert requests.post(url + "/predict", files={"file": ("p.png", image_bytes())}, timeout=60).status_code == 401
+    # whichever worker answers /metrics, it reports both workers' requests
+    assert [_requests_counted(url) for _ in range(4)] == [before + 10] * 4
+    loaded = [line for line in gunicorn_app.tail(400).splitlines() if "inference threads" in line]
+    assert len(loaded) == 2 and all(f"{max(1, (os.cpu_count() or 1) // 2)} inference threads" in line
+                                    for line in loaded), loaded
+
+
+def test_stalled_clients_hold_no_thread_and_are_dropped_after_the_read_timeout(gunicorn_app):
+    """64 clients that stop mid-request (half a header; a 100 kB body after a few bytes) and 4 that send
+    nothing: /health and /predict still answer within 1 s, and every stalled client is dropped after
+    the read timeout, with a 408 when it had begun a request."""
+    port = int(gunicorn_app.url.rsplit(":", 1)[1])
+    partial_head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: "
+    partial_body = (b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n"
+                    b"Authorization: Bearer tok\r\n\r\n\x89PNG\r\n")
+    stalled: list[socket.socket] = []
+    t_first = time.monotonic()
+    try:
+        for i in range(68):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            if i < 64:
+                sock.sendall(partial_head if i % 2 else partial_body)
+            stalled.append(sock)
+        time.sleep(0.3)  # let both workers take in what was sent
+        with requests.Session() as s:
+            for method, path, kwargs in (("GET", "/health", {}), ("POST", "/predict", {
+                    "files": {"file": ("p.png", image_bytes())}, "headers": {"Authorization": "Bearer tok"}}),
+                    ("GET", "/health", {"headers": {"Connection": "close"}})):
+                t0 = time.monotonic()
+                resp = s.request(method, gunicorn_app.url + path, timeout=30, **kwargs)
+                assert resp.status_code == 200 and time.monotonic() - t0 < 1.0, (path, time.monotonic() - t0)
+        assert time.monotonic() - t_first < READ_TIMEOUT - 0.5  # so this checks that none was dropped early:
+        assert select.select(stalled, [], [], 0)[0] == []
+        replies: dict[int, bytes] = {}
+        while len(replies) < len(stalled) and time.monotonic() - t_first < READ_TIMEOUT + 5:
+            for sock in select.select([s for i, s in enumerate(stalled) if i not in replies], [], [], 0.5)[0]:
+                replies[stalled.index(sock)] = sock.recv(4096)
+        dropped_after = time.monotonic() - t_first
+    finally:
+        for sock in stalled:
+            sock.close()
+    assert len(replies) == 68, f"{68 - len(replies)} stalled clients still connected after {dropped_after:.1f} s"
+    assert all(replies[i].startswith(b"HTTP/1.1 408 ") and b'"request_timeout"' in replies[i] for i in range(64))
+    assert all(replies[i] == b"" for i in range(64, 68))  # never sent a byte: closed without an answer
+    assert READ_TIMEOUT <= dropped_after < READ_TIMEOUT + 3
+
+
+def test_gunicorn_refusals_are_json(gunicorn_app):
+    url = gunicorn_app.url
+    resp = requests.get(url + "/health", headers={"X-Big": "a" * 9000}, timeout=10)
+    assert resp.status_code == 431 and resp.headers["Content-Type"] == "application/json"
+    assert resp.json()["error"] == "request_header_fields_too_large" and "headers" in resp.json()["message"]
+    resp = requests.get(url + "/" + "a" * 5000, timeout=10)  # request line over gunicorn's 4094 bytes
+    assert resp.status_code == 400 and resp.json()["status"] == 400
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=10) as sock:
+        sock.sendall(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 30000000\r\n\r\nx")
+        reply = sock.recv(4096)  # declared too large: refused at once, not after reading 30 MB
+    assert reply.startswith(b"HTTP/1.1 413 ") and b'"request_too_large"' in reply
 
 
 def test_gunicorn_preload_is_refused_with_a_reason(tiny, tmp_path):
     """--preload forks workers after the app began loading: they must say so, not hang or serve a broken model."""
     port = free_port()
-    server = Server([str(Path(sys.executable).parent / "gunicorn"), "docclf.serve:create_app()", "--bind",
-                     f"127.0.0.1:{port}", "--workers", "1", "--preload"],
+    command = gunicorn_command(f"127.0.0.1:{port}", 1)
+    server = Server([GUNICORN, *command[1:-1], "--preload", command[-1]],
                     {"DOCCLF_MODEL_URI": tiny.checkpoint, "DOCCLF_BACKEND": "torch"}, tmp_path, port)
     try:
         deadline, body = time.monotonic() + 60, {}
@@ -224,7 +302,8 @@ def test_gunicorn_preload_is_refused_with_a_reason(tiny, tmp_path):
             try:
                 body = requests.get(server.url + "/ready", timeout=5).json()
             except requests.RequestException:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         assert "without --preload" in body["last_error"], body
         resp = requests.post(server.url + "/predict", files={"file": ("p.png", image_bytes())}, timeout=10)
         assert resp.status_code == 503 and "--preload" in resp.json()["message"]

@@ -27,9 +27,11 @@ keepalive = 5  # idle kept-alive connections cost no thread here; close them aft
 
 def on_starting(server: Any) -> None:
     """In the arbiter, before any worker: the shared metrics folder and the per-worker thread count."""
-    os.environ.setdefault("DOCCLF_WORKERS", str(server.cfg.workers))
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not os.environ.get("DOCCLF_WORKERS"):
+        os.environ["DOCCLF_WORKERS"] = str(server.cfg.workers)
+    folder = os.environ.pop("PROMETHEUS_MULTIPROC_DIR", "")  # set but empty would mean the current folder
     if folder:  # given (a mounted emptyDir): files of an earlier run would be added to this one's counts
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
         os.makedirs(folder, exist_ok=True)
         for stale in glob.glob(os.path.join(folder, "*.db")):
             os.remove(stale)

@@ -24,7 +24,8 @@ def gunicorn_options(cfg: ServeConfig) -> dict[str, Any]:
     host = f"[{cfg.host}]" if ":" in cfg.host else cfg.host
     # the worker takes its limits from this config rather than from DOCCLF_* variables
     worker = type("BufferingWorker", (BufferingWorker,), {"read_timeout": float(cfg.read_timeout),
-                                                         "max_request_bytes": cfg.max_request_bytes})
+                                                         "max_request_bytes": cfg.max_request_bytes,
+                                                         "configured": True})
     return {"graceful_timeout": gunicorn_conf.graceful_timeout, "keepalive": gunicorn_conf.keepalive,
             "on_starting": gunicorn_conf.on_starting, "child_exit": gunicorn_conf.child_exit,
             "on_exit": gunicorn_conf.on_exit, "bind": f"{host}:{cfg.port}", "workers": cfg.workers,

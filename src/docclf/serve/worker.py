@@ -153,6 +153,7 @@ class BufferingWorker(ThreadWorker):
 
     read_timeout: float = 30.0
     max_request_bytes: int = 20_000_000
+    configured = False  # True in the subclass `docclf serve` makes from its ServeConfig
 
     def init_process(self) -> None:
         import os
@@ -160,7 +161,7 @@ class BufferingWorker(ThreadWorker):
         from docclf.serve.config import config_from_env
 
         # `docclf serve` sets the class attributes; plain gunicorn reads DOCCLF_* like the app does
-        if "read_timeout" not in type(self).__dict__:
+        if not self.configured:
             try:
                 cfg = config_from_env(os.environ)
                 self.read_timeout, self.max_request_bytes = float(cfg.read_timeout), cfg.max_request_bytes

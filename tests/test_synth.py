@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 
 from docclf.cli import run
-from docclf.config import CLASSES, GenerateConfig
+from docclf.config import CLASSES, GENERATOR_CLASSES, GenerateConfig
 from docclf.errors import UsageError
 from docclf.synth import GENERATOR_VERSION, generate_dataset, make_contact_sheet
 from docclf.synth.dataset import MANIFEST_COLUMNS, SPLITS, split_counts
@@ -81,7 +81,7 @@ def test_every_page_identical_across_processes_and_worker_counts(tmp_path):
     before it, or the interpreter's string hash seed (it_IT city names once followed it)."""
     a = read_files(_generate_in_subprocess(tmp_path / "a", 1, "1"))
     b = read_files(_generate_in_subprocess(tmp_path / "b", 2, "2"))
-    assert len(a) == 5 * 12 * 2 + 2  # every page, its words file, manifest.csv and dataset.json
+    assert len(a) == len(GENERATOR_CLASSES) * 12 * 2 + 2  # every page, its words file, manifest.csv, dataset.json
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
 
@@ -112,12 +112,12 @@ def test_another_seed_gives_other_pages(dataset, tmp_path):
 
 def test_classes_counts_and_splits(dataset):
     out, summary = dataset
-    assert summary["classes"] == list(CLASSES)
-    assert summary["total"] == N * len(CLASSES)
+    assert summary["classes"] == list(GENERATOR_CLASSES)
+    assert summary["total"] == N * len(GENERATOR_CLASSES)
     expected = dict(zip(SPLITS, split_counts(N, [0.7, 0.15, 0.15])))
     for split in SPLITS:
-        assert sorted(p.name for p in (out / split).iterdir()) == sorted(CLASSES)
-        for cls in CLASSES:
+        assert sorted(p.name for p in (out / split).iterdir()) == sorted(GENERATOR_CLASSES)
+        for cls in GENERATOR_CLASSES:
             n = len(list((out / split / cls).glob("*.png")))
             assert len(list((out / split / cls).glob("*.words.json"))) == n
             assert n == summary["counts"][split][cls] == expected[split]
@@ -128,7 +128,7 @@ def test_splits_are_disjoint(dataset):
     out, _ = dataset
     names = {split: {p.name for p in (out / split).rglob("*.png")} for split in SPLITS}
     assert not names["train"] & names["val"] and not names["train"] & names["test"] and not names["val"] & names["test"]
-    assert sum(len(v) for v in names.values()) == N * len(CLASSES)
+    assert sum(len(v) for v in names.values()) == N * len(GENERATOR_CLASSES)
 
 
 def test_sizes_within_range_and_page_shapes(dataset):
@@ -163,13 +163,13 @@ def test_dataset_json_describes_the_run(dataset):
     assert summary["generator"] == {"name": "docclf.synth", "version": GENERATOR_VERSION}
     assert summary["seed"] == 7 and summary["options"]["num_per_class"] == N
     assert set(summary["options"]) == set(GenerateConfig.__dataclass_fields__) - {"workers", "overwrite"}
-    assert summary["layouts"] == {c: family_names(c) for c in CLASSES}
+    assert summary["layouts"] == {c: family_names(c) for c in GENERATOR_CLASSES}
     assert 1 <= summary["fonts_used"] <= summary["fonts_available"]
 
 
 def test_jpg_format(tmp_path):
     out = tmp_path / "jpg"
-    generate_dataset(small_cfg(out, num_per_class=3, classes=["resume"], format="jpg"), progress=False)
+    generate_dataset(small_cfg(out, num_per_class=3, classes=["resume"], image_format="jpg"), progress=False)
     rows = read_manifest(out)
     assert len(rows) == 3 and all(r["path"].endswith(".jpg") for r in rows)
     with Image.open(out / rows[0]["path"]) as im:
@@ -217,7 +217,7 @@ def test_every_page_has_its_words_file(dataset):
         assert set(doc) == {"format", "source", "size", "words"}
         assert (doc["format"], doc["source"]) == (1, "generator")
         assert doc["size"] == [int(row["width"]), int(row["height"])]
-        assert doc["words"], row["path"]
+        assert doc["words"] or row["class"] == "other", row["path"]  # 'other' has blank pages
         for text, x0, y0, x1, y1, conf in doc["words"]:
             assert text and not any(c.isspace() for c in text)
             assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 and conf == 100
@@ -241,10 +241,57 @@ def test_words_are_the_class_vocabulary_and_sit_on_ink(cls):
     assert not CLASS_WORDS[cls] or hits >= 3
 
 
+LANGS = ("en", "de", "fr", "es", "it", "nl", "pt")
+
+
+def test_labels_file_has_every_key_in_every_language():
+    from docclf.synth.text import labels, vocab
+
+    table = labels()
+    assert set(LANGS) <= set(table)
+    for lang in LANGS:
+        assert set(table[lang]) == set(table["en"]), lang
+        assert len(vocab("labels")["months"][lang].split()) == 12
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phrase_builders_fill_every_template(lang):
+    """Every template of the vocabulary files expands (no unknown or unfilled slot) in every language."""
+    from docclf.synth.phrases import CvText, LetterText, PaperText, SlideText
+    from docclf.synth.text import Lang, faker_for
+
+    locale = {"en": "en_GB", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT", "nl": "nl_NL",
+              "pt": "pt_PT"}[lang]
+    fake = faker_for(locale)
+    texts: list[str] = []
+    for seed in range(12):
+        rng = random.Random(seed)
+        fake.seed_instance(seed)
+        paper = PaperText(rng, fake, lang, english=lang == "en" or seed % 2 == 0)
+        texts += [paper.title(), paper.abstract(), paper.caption("figure"), paper.caption("table"),
+                  paper.reference(seed, seed % 2 == 0), paper.ack(), paper.heading(), paper.subheading()]
+        texts += [paper.paragraph(kind) for kind in ("intro", "related", "method", "experiments", "results",
+                                                     "discussion", "conclusion")]
+        letter = LetterText(rng, fake, Lang(locale), ("business", "personal", "application")[seed % 3:][:1])
+        texts += [letter.salutation(), letter.subject(), letter.enclosure(), letter.application_line,
+                  *letter.paragraphs(6)]
+        cv = CvText(rng, fake, Lang(locale))
+        texts += [cv.role(), cv.profile(), cv.degree(), cv.school_note(), *cv.bullets(8), *cv.skills(5),
+                  *(cv.item(k) for k in ("certs", "languages", "projects", "interests", "awards", "volunteering")),
+                  *(cv.heading(k) for k in ("profile", "experience", "education", "skills", "languages"))]
+        slides = SlideText(rng, fake, Lang(locale))
+        texts += [slides.title, slides.section(), slides.block(), slides.quote(), *slides.titles(5),
+                  *slides.bullets(6)]
+    assert all(t and "{" not in t and "}" not in t for t in texts), [t for t in texts if "{" in t or not t][:5]
+    if lang != "en":  # letters and CVs speak the page's language, not English
+        words = {w for t in texts for w in t.split()}
+        assert not {"Dear", "Sincerely", "Education"} & words
+
+
 # --------------------------------------------------------------------------- layouts and effects
 
 
-@pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.parametrize("cls", GENERATOR_CLASSES)
 def test_every_layout_family_renders(cls):
     names = family_names(cls)
     assert len(names) >= 4 and len(set(names)) == len(names)
@@ -254,8 +301,8 @@ def test_every_layout_family_renders(cls):
             assert got == name
             assert max(img.size) == 300
             assert (img.width > img.height) == (cls == "presentation")
-            assert np.asarray(img.convert("L")).std() > 3, f"{cls}/{name} drew a blank page"
-            assert fonts
+            assert np.asarray(img.convert("L")).std() > 3 or name == "blank", f"{cls}/{name} drew a blank page"
+            assert fonts or cls == "other"  # blank and photo pages have no text
 
 
 def test_families_look_different():
@@ -373,7 +420,7 @@ def test_contact_sheet(dataset, tmp_path):
     sheet = make_contact_sheet(out, tmp_path / "sheet.png", per_class=3, split="train")
     with Image.open(sheet) as im:
         assert im.width == LABEL_W + 3 * (CELL + GAP) + GAP
-        assert im.height > len(CLASSES) * CELL
+        assert im.height > len(GENERATOR_CLASSES) * CELL
     assert run(["preview", str(out), "--split", "holdout"]) == 2
     assert run(["preview", str(out), "--output", str(tmp_path / "s2.png")]) == 0
     assert (tmp_path / "s2.png").is_file()

@@ -33,7 +33,7 @@ class Doc:
     head: Family
     theme: Any = None  # a slide deck's theme (presentation layouts)
     english: bool = True  # papers: written in English whatever the locale
-    en_fake: Any = None  # papers: an English Faker for filler words when the locale is not English
+    text: Any = None  # the class's phrase builder (docclf.synth.phrases), when the layout uses one
     _np: np.random.Generator | None = field(default=None, repr=False)
 
     @property

@@ -387,7 +387,7 @@ def _catmull_rom(pts: list[tuple[float, float]], steps: int) -> list[tuple[float
 
 def photo(doc: Doc, x: float, y: float, w: float, h: float, portrait: bool = False, round_: bool = False) -> None:
     """A photo-like panel in muted colours; `portrait` draws a head-and-shoulders picture."""
-    cv, rng = doc.cv, doc.rng
+    cv = doc.cv
     wp, hp = max(1, cv.px(w)), max(1, cv.px(h))
     im = _portrait(doc, wp, hp) if portrait else _scene(doc, wp, hp)
     if not doc.colour:

@@ -67,8 +67,9 @@ def person_block(doc: Doc, with_company: bool | None = None) -> list[str]:
     if with_company if with_company is not None else rng.random() < 0.5:
         lines.append(f.company())
         if rng.random() < 0.6:
-            lines.append(rng.choice(["Attn: ", "z. Hd. ", "À l'attention de ", "Att.: ", ""]) + f.name()
-                         if rng.random() < 0.5 else f.name())
+            attn = {"de": "z. Hd. ", "fr": "À l'attention de ", "es": "Att.: ", "it": "Alla c.a. ", "nl": "t.a.v. ",
+                    "pt": "A/C "}.get(doc.lang.lang, "Attn: ")
+            lines.append(attn + f.name() if rng.random() < 0.5 else f.name())
     else:
         lines.append(f.name())
     street, city = split_address(f.address())

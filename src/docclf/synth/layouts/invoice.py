@@ -10,18 +10,9 @@ from docclf.synth.canvas import paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_table_style, signature, stamp,
                                  table)
-from docclf.synth.text import LOREM, random_date, service
+from docclf.synth.text import LOREM, MONEY, fill, for_lang, random_date, vocab
 from docclf.synth.layouts.common import (Company, company, fold_marks, footer_columns, kv_block, lines_block,
                                          page_number, person_block)
-
-
-UNITS = {"en": ["pcs", "h", "hrs", "ea", "", "m²", "kg", "month", "day", "lot"],
-         "de": ["Stk.", "Std.", "h", "", "m²", "kg", "Monat", "Tag", "Pausch.", "St."],
-         "fr": ["u.", "h", "", "m²", "kg", "mois", "jour", "forfait", "pce"],
-         "es": ["ud.", "h", "", "m²", "kg", "mes", "día", "uds."],
-         "it": ["pz.", "h", "", "m²", "kg", "mese", "gg", "nr."],
-         "nl": ["st.", "uur", "", "m²", "kg", "mnd", "dag"],
-         "pt": ["un.", "h", "", "m²", "kg", "mês", "dia"]}
 
 
 @dataclass
@@ -72,13 +63,14 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
     date = random_date(rng)
     days = rng.choice([7, 10, 14, 14, 30, 30, 45, 60])
     items = []
-    unit_kinds = UNITS.get(doc.lang.lang, UNITS["en"])
+    unit_kinds = for_lang(vocab("invoice")["units"], doc.lang.lang)
     scale = rng.uniform(0.5, 2.5)  # cheap supplies up to expensive services: decades of price per invoice
     for k in range(n if n is not None else n_items(rng)):
-        desc = service(rng, doc.lang.lang)
-        if rng.random() < 0.4:
-            desc += rng.choice([f" – {f.word()}", f" ({f.word()})", f" {rng.randint(1, 12):02d}/{date.year}",
-                                f", {f.word()} {f.word()}"])
+        desc = item_text(doc, date)
+        if rng.random() < 0.25:
+            desc += rng.choice([f" {rng.randint(1, 12):02d}/{date.year}", f" (#{rng.randint(100, 9999)})",
+                                f" – {doc.lang.date(date - dt.timedelta(days=rng.randint(1, 30)), 1)}",
+                                f", {f.city()}"])
         unit = rng.choice(unit_kinds)
         qty = rng.choice([1, 1, 2, 3, 5, 10, rng.randint(1, 40), round(rng.uniform(0.5, 40), 1)])
         price = round(10 ** (scale + rng.uniform(-0.7, 0.7)), 2)
@@ -95,6 +87,21 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
 
 
 # --------------------------------------------------------------------------- building blocks
+
+
+def item_text(doc: Doc, date: dt.date) -> str:
+    """A line item from the vocabulary of the page's language."""
+    rng = doc.rng
+    return fill(rng, rng.choice(for_lang(vocab("invoice")["services"], doc.lang.lang)), [],
+                {"month": f"{doc.lang.months[date.month - 1]} {date.year}", "n": rng.randint(10, 150)})
+
+
+def invoice_phrase(doc: Doc, inv: Invoice, kind: str) -> str:
+    """An intro line or a note under the totals, in the page's language."""
+    rng = doc.rng
+    sym = MONEY.get(doc.lang.locale, MONEY["en_US"])[0]
+    return fill(rng, rng.choice(for_lang(vocab("invoice")[kind], doc.lang.lang)), [],
+                {"currency": sym, "email": inv.co.email, "company": inv.co.name})
 
 
 def item_rows(doc: Doc, inv: Invoice, kind: int, items: list[Item] | None = None) -> tuple[list[list[str]], str, list[float]]:
@@ -182,7 +189,8 @@ def terms_block(doc: Doc, inv: Invoice, x: float, y: float, w: float, face, bold
         y = lines_block(doc, x, y, lines, face, size * 0.95, leading=1.3)
     if rng.random() < 0.3:
         y += size
-        note = LOREM[:rng.randint(60, 220)] if rng.random() < 0.3 else doc.fake.sentence(nb_words=12)
+        note = LOREM[:rng.randint(60, 220)] if rng.random() < 0.1 else " ".join(
+            invoice_phrase(doc, inv, "notes") for _ in range(rng.randint(1, 2)))
         y = paragraph(doc.cv, x, y, w, note, face, size * 0.9, doc.grey(80, 130), 1.3, bottom=bottom)
     if rng.random() < 0.4:
         y += size * 1.2
@@ -331,7 +339,7 @@ def din(doc: Doc) -> None:
     if rng.random() < 0.7:
         dear = L["dear_generic"]
         cv.text(left, y + size, dear, reg, size, doc.ink)
-        y = paragraph(cv, left, y + size * 2, right - left, doc.fake.sentence(nb_words=14), reg, size, doc.ink,
+        y = paragraph(cv, left, y + size * 2, right - left, invoice_phrase(doc, inv, "intro"), reg, size, doc.ink,
                       1.3) + 10
     bottom = doc.H - 95
     y = items_table(doc, inv, left, y, right - left, reg, bold, size * 0.95, bottom=bottom - 80)

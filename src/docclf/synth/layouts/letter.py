@@ -7,26 +7,22 @@ import random
 from docclf.synth.canvas import paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import logo, signature
-from docclf.synth.text import LOREM, letter_opener, random_date
+from docclf.synth.phrases import LetterText
+from docclf.synth.text import LOREM, random_date
 from docclf.synth.layouts.common import (company, fold_marks, footer_columns, kv_block, letterhead,
                                          lines_block, page_number, person_block, split_address)
-
-SALUTATIONS = {
-    "en": ["Dear Mr {last},", "Dear Ms {last},", "Dear {first},", "Dear Dr {last},", "Dear {first} {last},"],
-    "de": ["Sehr geehrter Herr {last},", "Sehr geehrte Frau {last},", "Liebe {first},", "Hallo {first},",
-           "Sehr geehrter Herr Dr. {last},"],
-    "fr": ["Monsieur,", "Madame,", "Cher Monsieur {last},", "Chère Madame {last},", "Bonjour {first},"],
-    "es": ["Estimado Sr. {last}:", "Estimada Sra. {last}:", "Querido {first}:", "Hola {first}:"],
-    "it": ["Gentile Sig. {last},", "Gentile Sig.ra {last},", "Egregio Dott. {last},", "Caro {first},"],
-    "nl": ["Geachte heer {last},", "Geachte mevrouw {last},", "Beste {first},"],
-    "pt": ["Exmo. Sr. {last},", "Exma. Sra. {last},", "Caro {first},", "Prezado {first},"],
-}
-
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
     return new_doc(rng, "portrait", long_px, colour_p=0.35,
                    body_kinds={"serif": 3, "sans": 3, "mono": 0.4, "script": 0.3},
                    head_kinds={"sans": 2, "serif": 2})
+
+
+def words(doc: Doc, *kinds: str) -> LetterText:
+    """The letter's phrase builder, made once per page for the kinds of letter a layout writes."""
+    if doc.text is None:
+        doc.text = LetterText(doc.rng, doc.fake, doc.lang, kinds or ("business",))
+    return doc.text
 
 
 def n_paragraphs(rng: random.Random) -> int:
@@ -38,8 +34,7 @@ def n_paragraphs(rng: random.Random) -> int:
 def salutation(doc: Doc, generic_p: float = 0.3) -> str:
     if doc.rng.random() < generic_p:
         return doc.lang["dear_generic"]
-    f = doc.fake
-    return doc.rng.choice(SALUTATIONS[doc.lang.lang]).format(first=f.first_name(), last=f.last_name())
+    return words(doc).salutation()
 
 
 def body(doc: Doc, x: float, y: float, w: float, face, size: float, bottom: float, n: int | None = None,
@@ -51,16 +46,12 @@ def body(doc: Doc, x: float, y: float, w: float, face, size: float, bottom: floa
     align = align or ("justify" if rng.random() < 0.35 else "left")
     gap = size * rng.uniform(0.5, 1.1) if gap is None else gap
     leading = rng.uniform(1.2, 1.5)
-    for k in range(n):
-        if k == 0:
-            text = letter_opener(rng, doc.fake, doc.lang) + " " + " ".join(
-                doc.fake.sentence(nb_words=rng.randint(8, 18)) for _ in range(rng.randint(0, 4)))
-            if not after_salutation:  # German openers are lower case only after "Sehr geehrte ...,"
-                text = text[:1].upper() + text[1:]
-        elif rng.random() < 0.04:
-            text = LOREM
-        else:
-            text = " ".join(doc.fake.sentence(nb_words=rng.randint(8, 18)) for _ in range(rng.randint(1, 6)))
+    paragraphs = words(doc).paragraphs(n)
+    if rng.random() < 0.03:  # an unfilled template
+        paragraphs = [LOREM] * len(paragraphs)
+    for k, text in enumerate(paragraphs):
+        if k == 0 and (not after_salutation or doc.lang.lang != "de"):
+            text = text[:1].upper() + text[1:]  # German openers are lower case only after "Sehr geehrte ...,"
         if y + size * 2 > bottom:
             break
         y = paragraph(doc.cv, x, y, w, text, face, size, doc.ink, leading, align, bottom, indent) + gap
@@ -86,7 +77,7 @@ def closing_block(doc: Doc, x: float, y: float, face, bold, size: float, name: s
         y += size * 1.35
     if rng.random() < 0.2:
         y += size
-        doc.cv.text(x, y + size, f"{L['enclosure']}: {doc.fake.sentence(nb_words=3).rstrip('.')}", face,
+        doc.cv.text(x, y + size, f"{L['enclosure']}: {words(doc).enclosure()}", face,
                     size * 0.9, doc.ink)
         y += size * 1.4
     return y
@@ -94,7 +85,7 @@ def closing_block(doc: Doc, x: float, y: float, face, bold, size: float, name: s
 
 def subject_line(doc: Doc, x: float, y: float, w: float, face, bold, size: float, prefix_p: float = 0.5) -> float:
     rng, L = doc.rng, doc.lang
-    text = doc.fake.sentence(nb_words=rng.randint(3, 8)).rstrip(".")
+    text = words(doc).subject()
     if rng.random() < 0.3:
         text += f" – {rng.choice([L['your_ref'], L['our_ref']])} {rng.randint(100, 9999)}"
     if rng.random() < prefix_p:
@@ -180,6 +171,7 @@ def din5008(doc: Doc) -> None:
 def personal(doc: Doc) -> None:
     """A private letter: sender top right, no logo, often serif, often short, sometimes no subject."""
     rng, cv = doc.rng, doc.cv
+    words(doc, "personal")
     fam = doc.family({"serif": 3, "sans": 1, "script": 1, "mono": 0.3})
     reg, bold = fam.regular, fam.bold
     m = rng.uniform(56, 90)
@@ -245,6 +237,7 @@ def modern(doc: Doc) -> None:
 def french(doc: Doc) -> None:
     """French/Spanish-style layout: sender top left, recipient in the right column, 'Objet :' line."""
     rng, cv = doc.rng, doc.cv
+    words(doc, "business", "application", "personal")
     reg, bold = doc.body.regular, doc.body.bold
     m = rng.uniform(50, 75)
     right = doc.W - m
@@ -260,7 +253,7 @@ def french(doc: Doc) -> None:
     L = doc.lang
     cv.text(m, y + size, f"{L['subject']} : " if L.lang == "fr" else f"{L['subject']}: ", bold, size, doc.ink)
     sw = cv.width(f"{L['subject']} : ", bold, size)
-    cv.text(m + sw, y + size, doc.fake.sentence(nb_words=rng.randint(3, 7)).rstrip("."), reg, size, doc.ink)
+    cv.text(m + sw, y + size, words(doc).subject(), reg, size, doc.ink)
     y += size * 2
     if rng.random() < 0.3:
         cv.text(m, y + size, f"{L['our_ref']} : {rng.randint(100, 9999)}/{doc.fake.bothify('??').upper()}", reg,
@@ -291,7 +284,7 @@ def memo(doc: Doc) -> None:
     y += 44
     L = doc.lang
     pairs = [(L["to"], doc.fake.name()), (L["from_"], doc.fake.name()), ("CC:", doc.fake.name()),
-             (f"{L['date']}:", L.date(random_date(rng))), (f"{L['subject']}:", doc.fake.sentence(nb_words=5).rstrip("."))]
+             (f"{L['date']}:", L.date(random_date(rng))), (f"{L['subject']}:", words(doc).subject())]
     if rng.random() < 0.5:
         pairs.pop(2)
     y = kv_block(doc, m, y, pairs, bold, reg, size) + 8
@@ -305,6 +298,7 @@ def memo(doc: Doc) -> None:
 def continuation(doc: Doc) -> None:
     """Page 2 of a letter: running header with recipient and date, paragraphs, closing and signature."""
     rng, cv = doc.rng, doc.cv
+    words(doc, "business", "personal", "application")
     reg, bold = doc.body.regular, doc.body.bold
     m = rng.uniform(56, 80)
     right = doc.W - m
@@ -327,6 +321,7 @@ def continuation(doc: Doc) -> None:
 def cover_letter(doc: Doc) -> None:
     """A job application letter: the applicant's name as a header, contact line, then a letter."""
     rng, cv = doc.rng, doc.cv
+    words(doc, "application")
     reg, bold, hb = doc.body.regular, doc.body.bold, doc.head.bold
     m = rng.uniform(50, 75)
     right = doc.W - m
@@ -346,9 +341,7 @@ def cover_letter(doc: Doc) -> None:
     y = lines_block(doc, m, y, person_block(doc, with_company=True), reg, size) + size * 1.5
     cv.text_right(right, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 3
-    job = doc.fake.job()
-    cv.text(m, y + size, {"de": "Bewerbung als ", "fr": "Candidature au poste de ", "es": "Solicitud: ",
-                          "it": "Candidatura: "}.get(doc.lang.lang, "Application: ") + job, bold, size, doc.ink)
+    cv.text(m, y + size, words(doc, "application").application_line, bold, size, doc.ink)
     y += size * 2.6
     cv.text(m, y + size, salutation(doc, 0.5), reg, size, doc.ink)
     y += size * 2.2

@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 from docclf.synth.canvas import paragraph, wrap
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, chart, equation, heatmap, image_placeholder, photo, table)
-from docclf.synth.text import CONFERENCES, FIELDS, JOURNALS, SCI_SECTIONS, paragraph as lang_paragraph
-from docclf.synth.text import faker_for, random_date, sci_paragraph, sci_title
+from docclf.synth.phrases import PaperText
+from docclf.synth.text import labels, random_date, vocab
 
 UNI = ["University of {c}", "{c} Institute of Technology", "Universität {c}", "Université de {c}",
-       "Max Planck Institute, {c}", "National Laboratory, {c}", "{c} University", "Universidad de {c}"]
+       "Max Planck Institute, {c}", "National Laboratory, {c}", "{c} University", "Universidad de {c}",
+       "Università di {c}", "{c} Research Centre"]
+DEPARTMENTS = {"ml": ["Department of Computer Science", "School of Informatics", "Machine Learning Group"],
+               "bio": ["Department of Molecular Biology", "Institute of Genetics", "Department of Biochemistry"],
+               "physics": ["Department of Physics", "Institute for Theoretical Physics", "Department of Astronomy"],
+               "econ": ["Department of Economics", "School of Business and Economics", "Institute for Economic Research"],
+               "stats": ["Department of Statistics", "Department of Biostatistics", "Department of Mathematics"]}
 
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
@@ -20,25 +26,16 @@ def make_doc(rng: random.Random, long_px: int) -> Doc:
                   body_kinds={"serif": 6, "sans": 1.5}, head_kinds={"serif": 2, "sans": 1.5})
     # Most papers are in English whatever the authors' country; some are in the local language.
     doc.english = doc.lang.lang == "en" or rng.random() < 0.75
-    if doc.english and doc.lang.lang != "en":  # English filler words, local author names
-        doc.en_fake = faker_for("en_US")
-        doc.en_fake.seed_instance(rng.getrandbits(32))
-    else:
-        doc.en_fake = doc.fake
+    doc.text = PaperText(rng, doc.fake, doc.lang.lang, doc.english)
     return doc
 
 
 def label(doc: Doc, key: str) -> str:
-    from docclf.synth.text import LABELS
-
-    return LABELS["en"][key] if doc.english else doc.lang[key]
+    return labels()["en"][key] if doc.english else doc.lang[key]
 
 
-def para_text(doc: Doc, n: int | None = None) -> str:
-    if doc.english:
-        return sci_paragraph(doc.rng, doc.en_fake, n)
-    n = n or doc.rng.randint(3, 7)
-    return lang_paragraph(doc.rng, doc.fake, n, n)
+def para_text(doc: Doc, n: int | None = None, kind: str | None = None) -> str:
+    return doc.text.paragraph(kind, n)
 
 
 # --------------------------------------------------------------------------- column flow
@@ -62,6 +59,7 @@ class Flow:
     tab: int = 0
     eq: int = 0
     heading_style: int = 0
+    kind: str = "intro"  # the kind of sentences the current section holds
     numbers: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -134,6 +132,8 @@ class Flow:
 
     def heading(self, text: str, sub: bool = False) -> None:
         doc = self.doc
+        if not sub:
+            self.kind = doc.text.section_kind(text)
         if sub:
             num = f"{self.sec}.{self.numbers.count(self.sec) + 1}"
             self.numbers.append(self.sec)
@@ -168,7 +168,8 @@ class Flow:
     def figure(self, h: float | None = None) -> None:
         doc = self.doc
         self.fig += 1
-        cap = f"{label(doc, 'figure')} {self.fig}: " + doc.en_fake.sentence(nb_words=doc.rng.randint(6, 22))
+        sep = doc.rng.choice([":", ":", "."])
+        cap = f"{label(doc, 'figure')} {self.fig}{sep} " + doc.text.caption("figure")
         cap_size = self.size * 0.9
         h = h or self.w * doc.rng.uniform(0.45, 0.8)
         cap_h = len(wrap(doc.cv, cap, self.face, cap_size, self.w)) * cap_size * 1.2 + cap_size
@@ -182,8 +183,8 @@ class Flow:
     def table(self) -> None:
         doc = self.doc
         self.tab += 1
-        cap = f"{label(doc, 'table')} {self.tab}: " + doc.en_fake.sentence(nb_words=doc.rng.randint(5, 14))
-        rows, aligns = results_rows(doc)
+        cap = f"{label(doc, 'table')} {self.tab}: " + doc.text.caption("table")
+        rows, aligns = doc.text.results_table()
         size = self.size * 0.85
         h = len(rows) * size * 1.9 + size * 3
 
@@ -199,19 +200,6 @@ class Flow:
 
 def _roman(n: int) -> str:
     return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][(n - 1) % 10]
-
-
-def results_rows(doc: Doc) -> tuple[list[list[str]], str]:
-    rng = doc.rng
-    n = rng.randint(3, 6)
-    metrics = rng.sample(["Acc.", "F1", "BLEU", "mAP", "RMSE", "AUC", "Time (s)", "Params", "Error (%)", "R²"], n - 1)
-    rows = [["Method"] + metrics]
-    for _ in range(rng.randint(3, 9)):
-        rows.append([rng.choice(["Baseline", "Ours", "CNN", "SVM", "LSTM", "ResNet-50", "BERT", "GP", "Random Forest",
-                                 "Linear", "Ours (full)", "w/o attention"]) + (f" [{rng.randint(1, 40)}]" if rng.random() < 0.4 else "")]
-                    + [f"{rng.uniform(0, 100):.{rng.choice([1, 2])}f}" + (f" ± {rng.uniform(0, 3):.1f}" if rng.random() < 0.2 else "")
-                       for _ in metrics])
-    return rows, "l" + "r" * len(metrics)
 
 
 def figure_panel(doc: Doc, x: float, y: float, w: float, h: float) -> None:
@@ -266,7 +254,6 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
               table_p: float = 0.06) -> None:
     """Fill the remaining columns with headed sections, paragraphs, equations, figures and tables."""
     doc, rng = flow.doc, flow.doc.rng
-    sections = rng.sample(SCI_SECTIONS, len(SCI_SECTIONS))
     if first_heading:
         flow.heading(first_heading)
     guard = 0
@@ -278,9 +265,10 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
             r = 0.5
         last = "heading" if r < 0.17 else "other"
         if r < 0.1:
-            flow.heading(sections[flow.sec % len(sections)])
+            flow.heading(doc.text.heading() if doc.english else label(doc, rng.choice(
+                ["introduction", "results", "conclusion", "background"])))
         elif r < 0.17:
-            flow.heading(doc.en_fake.sentence(nb_words=rng.randint(1, 3)).rstrip("."), sub=True)
+            flow.heading(doc.text.subheading() if doc.english else doc.text.title(), sub=True)
         elif r < 0.17 + eq_p:
             flow.equation()
         elif r < 0.17 + eq_p + figure_p:
@@ -288,7 +276,7 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
         elif r < 0.17 + eq_p + figure_p + table_p:
             flow.table()
         else:
-            flow.text(para_text(doc, rng.randint(2, 7)))
+            flow.text(para_text(doc, rng.randint(2, 6), flow.kind))
 
 
 def setup(doc: Doc, two_col: bool, top: float, margin: float | None = None, gutter: float | None = None,
@@ -313,11 +301,12 @@ def running_header(doc: Doc, m: float, page: int) -> None:
     rng, cv = doc.rng, doc.cv
     face, size = doc.body.italic if rng.random() < 0.5 else doc.body.regular, 7.5
     ink = doc.grey(50, 110)
-    text = rng.choice([f"{rng.choice(JOURNALS)} {rng.randint(1, 60)} ({rng.randint(2005, 2025)}) "
+    text = rng.choice([f"{doc.text.venue()} {rng.randint(1, 60)} ({rng.randint(2005, 2025)}) "
                        f"{rng.randint(100, 900)}–{rng.randint(901, 999)}",
-                       f"{doc.fake.last_name()} et al.", sci_title(rng),
-                       f"Proceedings of {rng.choice(CONFERENCES)} {rng.randint(2010, 2025)}",
-                       f"arXiv:{rng.randint(1501, 2512)}.{rng.randint(10000, 29999)}v{rng.randint(1, 3)}"])
+                       f"{doc.fake.last_name()} et al.", f"{doc.fake.last_name()} and {doc.fake.last_name()}",
+                       doc.text.title(), f"{doc.text.venue()} {rng.randint(2010, 2025)}",
+                       f"arXiv:{rng.randint(1501, 2512)}.{rng.randint(10000, 29999)}v{rng.randint(1, 3)}",
+                       f"Preprint – {doc.fake.last_name()} et al. – {doc.text.title()}"])
     cv.text(m, 38, text, face, size, ink)
     cv.text_right(doc.W - m, 38, str(page), doc.body.regular, size, ink)
     if rng.random() < 0.5:
@@ -328,27 +317,33 @@ def title_block(doc: Doc, x: float, y: float, w: float, centre: bool = True) -> 
     """Title, authors with affiliation marks, affiliations, sometimes emails; returns the y below."""
     rng, cv, f = doc.rng, doc.cv, doc.fake
     tsize = rng.uniform(14, 20)
-    title = sci_title(rng) if doc.english else f.sentence(nb_words=rng.randint(5, 10)).rstrip(".")
+    title = doc.text.title()
     y = paragraph(cv, x, y, w, title, doc.head.bold, tsize, doc.ink, 1.15, align="center" if centre else "left")
     n_aff = rng.randint(1, 3)
     sup = "¹²³"
-    authors = ", ".join(f"{f.name()}{sup[rng.randint(1, n_aff) - 1]}" + ("*" if k == 0 and rng.random() < 0.4 else "")
+    authors = ", ".join(f"{f.first_name()} {f.last_name()}{sup[rng.randint(1, n_aff) - 1]}" + ("*" if k == 0 and rng.random() < 0.4 else "")
                         for k in range(rng.randint(1, 6)))
     y = paragraph(cv, x, y + 8, w, authors, doc.body.regular, rng.uniform(9.5, 11.5), doc.ink, 1.25,
                   align="center" if centre else "left")
-    affs = [f"{sup[k]}{rng.choice(UNI).format(c=f.city())}, {f.city()}" for k in range(n_aff)]
+    depts = DEPARTMENTS[doc.text.field_name]
+    affs = [f"{sup[k]}{rng.choice(depts) + ', ' if rng.random() < 0.6 else ''}"
+            f"{rng.choice(UNI).format(c=f.city())}, {f.country() if rng.random() < 0.4 else f.city()}"
+            for k in range(n_aff)]
     for a in affs:
         y = paragraph(cv, x, y + 1, w, a, doc.body.italic, 8, doc.ink, 1.2, align="center" if centre else "left")
-    if rng.random() < 0.5:
-        y = paragraph(cv, x, y + 2, w, f"{f.user_name()}@{f.domain_name()}", doc.body.regular, 7.5, doc.ink, 1.2,
-                      align="center" if centre else "left")
+    if rng.random() < 0.6:
+        mails = ", ".join(f"{f.first_name().lower()}.{f.last_name().lower()}@{f.domain_name()}"
+                          for _ in range(rng.randint(1, 3)))
+        mails = rng.choice(["", "", "Email: ", "*Corresponding author: "]) + mails
+        y = paragraph(cv, x, y + 2, w, mails, doc.body.regular if rng.random() < 0.6 else doc.body.italic, 7.5,
+                      doc.ink, 1.2, align="center" if centre else "left")
     return y + 10
 
 
 def abstract(doc: Doc, x: float, y: float, w: float, size: float, style: int) -> float:
     """The abstract: centred heading and indented block, an IEEE-style run-in, or a shaded box."""
     rng, cv = doc.rng, doc.cv
-    text = para_text(doc, rng.randint(4, 9))
+    text = doc.text.abstract()
     head = label(doc, "abstract")
     if style == 0:
         cv.text_center(x + w / 2, y + size * 1.2, head, doc.head.bold, size * 1.1, doc.ink)
@@ -363,7 +358,7 @@ def abstract(doc: Doc, x: float, y: float, w: float, size: float, style: int) ->
         y = paragraph(cv, x + 10, y + size * 2.2, w - 20, text, doc.body.regular, size * 0.95, doc.ink, 1.22,
                       "justify") + size
     if rng.random() < 0.6:
-        kw = ", ".join(rng.sample(FIELDS, 2) + [doc.en_fake.word() for _ in range(rng.randint(1, 4))])
+        kw = rng.choice([", ", "; ", " · "]).join(doc.text.keywords())
         y = paragraph(cv, x + (w * 0.08 if style == 0 else 0), y + 4, w * (0.84 if style == 0 else 1),
                       f"{label(doc, 'keywords')}: {kw}", doc.body.italic, size * 0.9, doc.ink, 1.2)
     return y + 12
@@ -404,7 +399,7 @@ def preprint(doc: Doc) -> None:
     rng, cv = doc.rng, doc.cv
     m = rng.uniform(70, 100)
     if rng.random() < 0.6:  # the vertical arXiv identifier in the left margin
-        stamp = f"arXiv:{rng.randint(1501, 2512)}.{rng.randint(10000, 29999)}v{rng.randint(1, 4)}  [{rng.choice(['cs.LG', 'cs.CV', 'physics.optics', 'q-bio.BM', 'stat.ML', 'astro-ph.GA', 'math.OC'])}]  {rng.randint(1, 28)} {doc.lang.months[rng.randint(0, 11)][:3]} {rng.randint(2015, 2025)}"
+        stamp = f"arXiv:{rng.randint(1501, 2512)}.{rng.randint(10000, 29999)}v{rng.randint(1, 4)}  [{doc.text.arxiv_class()}]  {rng.randint(1, 28)} {vocab('labels')['months']['en'].split()[rng.randint(0, 11)][:3]} {rng.randint(2015, 2025)}"
         from PIL import Image, ImageDraw
 
         face = doc.body.regular
@@ -419,7 +414,9 @@ def preprint(doc: Doc) -> None:
     size = rng.uniform(9.5, 11)
     y = abstract(doc, m, y + 10, doc.W - 2 * m, size, 0)
     if rng.random() < 0.35:  # a title page: nothing more but a footnote
-        cv.text(m, doc.H - 70, f"Preprint. Under review. {doc.en_fake.sentence(nb_words=6)}", doc.body.italic, 8, doc.ink)
+        cv.text(m, doc.H - 70, rng.choice(["Preprint. Under review.", "Preprint submitted to " + doc.text.venue(),
+                                           f"Accepted for publication in {doc.text.venue()}.",
+                                           "Work in progress."]), doc.body.italic, 8, doc.ink)
         return
     flow = setup(doc, False, y, margin=m, size=size)
     fill_body(flow, label(doc, "introduction"), figure_p=0.05, eq_p=0.08)
@@ -468,31 +465,23 @@ def figure_page(doc: Doc) -> None:
 
 def references(doc: Doc) -> None:
     """The references section: numbered or author-year entries, one or two columns, small type."""
-    rng, cv = doc.rng, doc.cv
+    rng = doc.rng
     m = rng.uniform(45, 72)
     running_header(doc, m, rng.randint(5, 40)) if rng.random() < 0.6 else None
     two = rng.random() < 0.6
     flow = setup(doc, two, rng.uniform(55, 70), margin=m, size=rng.uniform(7, 8.5) if two else rng.uniform(8, 9.5))
     flow.align = "left"
     if rng.random() < 0.5:  # end of the conclusion, acknowledgements
-        flow.heading(rng.choice(["Conclusion", "Discussion", "Conclusions"]))
-        flow.text(para_text(doc, rng.randint(3, 8)))
+        flow.heading(rng.choice(["Conclusion", "Discussion", "Conclusions"]) if doc.english else label(doc, "conclusion"))
+        flow.text(para_text(doc, rng.randint(3, 5), "conclusion"))
         if rng.random() < 0.5:
             flow.heading(label(doc, "acknowledgments"))
-            flow.text(para_text(doc, 2))
+            flow.text(doc.text.ack())
     flow.heading(label(doc, "bibliography"))
     numbered = rng.random() < 0.7
     k = rng.randint(1, 20) if rng.random() < 0.3 else 1
-    f = doc.fake
     while not flow.full:
-        authors = ", ".join(f"{f.first_name()[0]}. {f.last_name()}" for _ in range(rng.randint(1, 4)))
-        venue = rng.choice(JOURNALS + [f"Proc. {c}" for c in CONFERENCES])
-        year = rng.randint(1985, 2025)
-        ref = f"{authors}. {sci_title(rng)}. {venue}, {rng.randint(1, 90)}({rng.randint(1, 12)}):" \
-              f"{rng.randint(1, 900)}–{rng.randint(901, 999)}, {year}."
-        if rng.random() < 0.25:
-            ref += f" doi:10.{rng.randint(1000, 9999)}/{f.bothify('????.#####').lower()}"
-        flow.text(f"[{k}] {ref}" if numbered else ref, indent=False)
+        flow.text(doc.text.reference(k, numbered), indent=False)
         k += 1
 
 
@@ -500,7 +489,7 @@ def journal(doc: Doc) -> None:
     """A journal first page: masthead with logo box and journal name, article info and abstract, body."""
     rng, cv = doc.rng, doc.cv
     m = rng.uniform(40, 60)
-    jname = rng.choice(JOURNALS)
+    jname = doc.text.venue()
     cv.text(m, 40, f"{jname} {rng.randint(1, 300)} ({rng.randint(2005, 2025)}) {rng.randint(1000, 99999)}",
             doc.body.regular, 7, doc.grey(60, 110))
     top = 52
@@ -519,12 +508,12 @@ def journal(doc: Doc) -> None:
     L = doc.lang
     yi = y + 8
     cv.text(m, yi + size, "ARTICLE INFO", doc.head.bold, size, doc.ink)
-    info = [f"Received {L.date(random_date(rng))}", f"Accepted {L.date(random_date(rng))}", "",
-            f"{label(doc, 'keywords')}:"] + [doc.en_fake.word() for _ in range(rng.randint(2, 5))]
+    info = ["Article history:", f"Received {L.date(random_date(rng))}", f"Accepted {L.date(random_date(rng))}",
+            f"Available online {L.date(random_date(rng))}", "", f"{label(doc, 'keywords')}:"] + doc.text.keywords()
     for k, line in enumerate(info):
         cv.text(m, yi + size * (2.6 + k * 1.3), line, doc.body.regular, size, doc.ink)
     cv.text(m + info_w + 14, yi + size, "ABSTRACT", doc.head.bold, size, doc.ink)
-    ya = paragraph(cv, m + info_w + 14, yi + size * 1.8, doc.W - 2 * m - info_w - 14, para_text(doc, rng.randint(4, 8)),
+    ya = paragraph(cv, m + info_w + 14, yi + size * 1.8, doc.W - 2 * m - info_w - 14, doc.text.abstract(),
                    doc.body.regular, size, doc.ink, 1.22, "justify")
     y = max(ya, yi + size * (2.6 + len(info) * 1.3)) + 8
     cv.hline(m, doc.W - m, y, doc.ink, 0.5)
@@ -540,9 +529,10 @@ def table_page(doc: Doc) -> None:
     flow = setup(doc, rng.random() < 0.4, rng.uniform(60, 75), margin=m)
     flow.tab = rng.randint(0, 4)
     flow.sec = rng.randint(2, 5)
-    flow.heading(rng.choice(["Results", "Experiments", "Evaluation", "Ablation Study"]))
+    flow.heading(rng.choice(["Results", "Experiments", "Evaluation", "Ablation Study"]) if doc.english
+                 else label(doc, "results"))
     for _ in range(rng.randint(1, 3)):
-        flow.text(para_text(doc, rng.randint(2, 5)))
+        flow.text(para_text(doc, rng.randint(2, 5), "results"))
         flow.table()
     fill_body(flow, figure_p=0.03, eq_p=0.08, table_p=0.15)
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from docclf.synth.canvas import RGB, paragraph, wrap
 from docclf.synth.page import Doc, new_doc, random_colour
-from docclf.synth.render import (bullet, chart, image_placeholder, logo, photo, random_table_style,
+from docclf.synth.render import (bullet, chart, equation, image_placeholder, logo, photo, random_table_style,
                                  series_colours, table)
+from docclf.synth.phrases import SlideText
 from docclf.synth.text import random_date
 
 WHITE: RGB = (255, 255, 255)
@@ -37,6 +38,7 @@ def make_doc(rng: random.Random, long_px: int) -> Doc:
     doc = new_doc(rng, fmt, long_px, colour_p=colour_p, body_kinds={"sans": 6, "serif": 1.2, "mono": 0.2,
                                                                      "script": 0.2})
     doc.theme = make_theme(doc, theme_kind)
+    doc.text = SlideText(rng, doc.fake, doc.lang)
     if doc.theme.bg != WHITE:
         doc.cv.rect(0, 0, doc.W, doc.H, fill=doc.theme.bg)
     return doc
@@ -74,11 +76,13 @@ def decorate(doc: Doc, number: int, title_band: bool = True) -> None:
     face = doc.body.regular
     ink = th.text if th.kind == "dark" else doc.grey(90, 140)
     if th.footer:
-        cv.text(40, doc.H - 16, rng.choice([doc.fake.company(), doc.lang.date(random_date(rng)),
-                                            "Confidential", f"{doc.fake.company()} | {doc.lang.date(random_date(rng))}"]),
-                face, 9, ink)
+        cv.text(40, doc.H - 16, rng.choice([doc.fake.company(), doc.lang.date(random_date(rng)), doc.text.title,
+                                            "Confidential", f"{doc.fake.company()} | {doc.lang.date(random_date(rng))}",
+                                            f"{doc.fake.name()} | {doc.text.title}"]), face, 9, ink)
     if th.number:
-        cv.text_right(doc.W - 30, doc.H - 16, str(number), face, 10, ink)
+        total = number + rng.randint(0, 25)
+        cv.text_right(doc.W - 30, doc.H - 16, rng.choice([str(number), f"{number} / {total}", f"{number}/{total}"]),
+                      face, 10, ink)
     if rng.random() < 0.25:
         logo(doc, doc.W - 80, 18, 20, doc.fake.company(), doc.body.bold, text=False)
 
@@ -107,11 +111,9 @@ def slide_title(doc: Doc) -> str:
     L, rng = doc.lang, doc.rng
     pool = [L[k] for k in ("overview", "results", "next_steps", "summary", "background", "goals", "timeline",
                            "budget", "team", "approach", "market", "conclusion")]
-    if rng.random() < 0.45:
+    if rng.random() < 0.3:
         return rng.choice(pool)
-    if L.lang == "en" and rng.random() < 0.5:
-        return doc.fake.catch_phrase().title() if rng.random() < 0.5 else doc.fake.bs().capitalize()
-    return doc.fake.sentence(nb_words=rng.randint(2, 6)).rstrip(".")
+    return doc.text.slide_title()
 
 
 def bullets(doc: Doc, x: float, y: float, w: float, bottom: float, n: int | None = None,
@@ -122,14 +124,10 @@ def bullets(doc: Doc, x: float, y: float, w: float, bottom: float, n: int | None
     n = n or rng.randint(2, 7)
     face = doc.body.regular
     gap = rng.uniform(0.4, 1.1)
-    for k in range(n):
+    for k, text in enumerate(doc.text.bullets(n)):
         level = 1 if (k and rng.random() < 0.25) else 0
         s = size * (0.85 if level else 1)
         bx = x + level * size * 1.6
-        words = rng.choice([(2, 6), (4, 10), (8, 18)])
-        text = doc.fake.sentence(nb_words=rng.randint(*words))
-        if rng.random() < 0.6:
-            text = text.rstrip(".")
         if y + s * 1.3 > bottom:
             break
         bullet(doc, bx, y + s, s, th.bullet, th.accent if rng.random() < 0.6 else th.text, face)
@@ -145,8 +143,7 @@ def title_slide(doc: Doc) -> None:
     """Deck title, subtitle, presenter, date; centred or left, sometimes with a photo or colour block."""
     th, rng, cv = doc.theme, doc.rng, doc.cv
     style = rng.randrange(4)
-    head = doc.fake.catch_phrase() if doc.lang.lang == "en" and rng.random() < 0.5 else \
-        doc.fake.sentence(nb_words=rng.randint(2, 7)).rstrip(".")
+    head = doc.text.title
     size = rng.uniform(34, 54)
     sub = [doc.fake.name(), doc.fake.company(), doc.lang.date(random_date(rng))]
     ink = th.title
@@ -169,7 +166,7 @@ def title_slide(doc: Doc) -> None:
     y = doc.H * rng.uniform(0.25, 0.4)
     y = paragraph(cv, 60, y, doc.W - 120, head, doc.head.bold, size, ink, 1.1, align=align)
     if rng.random() < 0.7:
-        y = paragraph(cv, 60, y + 10, doc.W - 120, doc.fake.sentence(nb_words=rng.randint(4, 10)).rstrip("."),
+        y = paragraph(cv, 60, y + 10, doc.W - 120, doc.text.slide_title() if rng.random() < 0.5 else doc.fake.company(),
                       doc.body.regular, size * 0.45, th.text, 1.2, align=align)
     for i, s in enumerate(sub[: rng.randint(1, 3)]):
         if align == "center":
@@ -224,9 +221,9 @@ def two_column(doc: Doc) -> None:
             continue
         if rng.random() < 0.5:
             cv.rect(x, y, x + colw, y + 34, fill=th.accent)
-            cv.text(x + 12, y + 23, doc.fake.sentence(nb_words=2).rstrip("."), doc.body.bold, 16, WHITE)
+            cv.text(x + 12, y + 23, doc.text.slide_title(), doc.body.bold, 16, WHITE)
         else:
-            cv.text(x, y + 22, doc.fake.sentence(nb_words=2).rstrip("."), doc.body.bold, 18, th.accent)
+            cv.text(x, y + 22, doc.text.slide_title(), doc.body.bold, 18, th.accent)
         bullets(doc, x + 14, y + 48, colw - 14, doc.H - 40, n=rng.randint(2, 5), size=rng.uniform(13, 18))
 
 
@@ -241,7 +238,7 @@ def section(doc: Doc) -> None:
     n = rng.randint(1, 9)
     big = rng.uniform(60, 120)
     y = doc.H * rng.uniform(0.3, 0.45)
-    head = slide_title(doc)
+    head = doc.text.section() if rng.random() < 0.35 else slide_title(doc)
     if rng.random() < 0.6:
         cv.text(60, y + big * 0.5, f"{n:02d}" if rng.random() < 0.5 else str(n), doc.head.bold, big,
                 ink if on_colour else th.accent)
@@ -257,13 +254,13 @@ def agenda(doc: Doc) -> None:
     decorate(doc, 2)
     L = doc.lang
     y = title(doc, rng.choice([L["agenda"], L["contents"], L["overview"]]), y=30 if th.kind == "band" else 40)
-    n = rng.randint(3, 7)
+    items = doc.text.titles(rng.randint(3, 7))
+    n = len(items)
     size = rng.uniform(16, 24)
     step = min(size * 2.2, (doc.H - y - 50) / n)
     style = rng.randrange(3)
-    for k in range(n):
+    for k, item in enumerate(items):
         yy = y + k * step
-        item = slide_title(doc)
         if style == 0:
             r = size * 0.8
             cv.ellipse(70 - r, yy + size * 0.6 - r, 70 + r, yy + size * 0.6 + r, fill=th.accent)
@@ -282,11 +279,13 @@ def table_slide(doc: Doc) -> None:
     y = title(doc, slide_title(doc), y=30 if th.kind == "band" else 40)
     cols = rng.randint(3, 6)
     rows_n = rng.randint(3, 8)
-    head = [""] + [rng.choice([f"Q{c}", f"{2018 + c}", doc.fake.word().capitalize()]) for c in range(1, cols)]
+    year = rng.randint(2015, 2024)
+    head = [""] + [rng.choice([f"Q{c}", f"{year + c}", f"{year + c} (plan)"]) for c in range(1, cols)]
     kinds = [rng.randrange(3) for _ in range(cols - 1)]  # one kind of figure per column
     cell = [lambda: f"{rng.uniform(0, 100):.1f}%", lambda: f"{rng.randint(1, 999)}",
             lambda: doc.lang.money(rng.uniform(1, 9999))]
-    rows = [head] + [[doc.fake.word().capitalize()] + [cell[k]() for k in kinds] for _ in range(rows_n)]
+    labels = doc.text.titles(rows_n) if rng.random() < 0.5 else [doc.fake.city() for _ in range(rows_n)]
+    rows = [head] + [[label] + [cell[k]() for k in kinds] for label in labels]
     style = random_table_style(doc)
     style.header_ink = WHITE if style.header_fill == doc.accent else th.text
     if th.kind == "dark":
@@ -308,15 +307,21 @@ def diagram(doc: Doc) -> None:
     cols = series_colours(doc, n) if rng.random() < 0.5 else [th.accent] * n
     kind = rng.randrange(3)
     face, size = doc.body.regular, rng.uniform(12, 16)
+    steps = doc.text.titles(n)
+    notes = doc.text.bullets(n)
+    while len(steps) < n:
+        steps.append(doc.text.slide_title())
+    while len(notes) < n:
+        notes.append(doc.text.slide_title())
     if kind == 0:  # boxes with arrows
         bw = (doc.W - 100 - (n - 1) * 30) / n
         by = y + (doc.H - y) * 0.2
         for k in range(n):
             x = 50 + k * (bw + 30)
             cv.rect(x, by, x + bw, by + 90, fill=cols[k], radius=rng.choice([0, 8]))
-            paragraph(cv, x + 8, by + 20, bw - 16, doc.fake.sentence(nb_words=2).rstrip("."), doc.body.bold, size,
+            paragraph(cv, x + 8, by + 20, bw - 16, steps[k], doc.body.bold, size,
                       WHITE, 1.1, align="center")
-            paragraph(cv, x, by + 110, bw, doc.fake.sentence(nb_words=rng.randint(4, 9)), face, size * 0.85,
+            paragraph(cv, x, by + 110, bw, notes[k], face, size * 0.85,
                       th.text, 1.2, align="center")
             if k < n - 1:
                 ax = x + bw + 6
@@ -328,7 +333,7 @@ def diagram(doc: Doc) -> None:
             px, py = cx + r * math.cos(a), cy + r * math.sin(a)
             cr = r * 0.38
             cv.ellipse(px - cr, py - cr, px + cr, py + cr, fill=cols[k])
-            cv.text_center(px, py + size * 0.35, doc.fake.word().capitalize(), doc.body.bold, size, WHITE)
+            cv.text_center(px, py + size * 0.35, steps[k].split()[0], doc.body.bold, size, WHITE)
     else:  # timeline
         ly = y + (doc.H - y) * 0.45
         cv.hline(60, doc.W - 60, ly, doc.grey(120, 170), 3)
@@ -339,7 +344,7 @@ def diagram(doc: Doc) -> None:
             cv.ellipse(x - 9, ly - 9, x + 9, ly + 9, fill=cols[k])
             cv.text_center(x, ly - 22, str(year + k), doc.body.bold, size * 1.2, th.accent)
             lx = min(max(x - step / 2 + 6, 30), doc.W - 30 - (step - 12))  # keep labels on the slide
-            paragraph(cv, lx, ly + 20, step - 12, doc.fake.sentence(nb_words=rng.randint(3, 7)),
+            paragraph(cv, lx, ly + 20, step - 12, notes[k],
                       face, size * 0.85, th.text, 1.2, align="center")
 
 
@@ -349,7 +354,7 @@ def statement(doc: Doc) -> None:
     L = doc.lang
     kind = rng.randrange(3)
     if kind == 2:
-        text = doc.fake.sentence(nb_words=rng.randint(6, 14))
+        text = doc.text.quote()
         y = paragraph(cv, 90, doc.H * 0.3, doc.W - 180, f"“{text}”", doc.head.italic if rng.random() < 0.5
                       else doc.head.regular, rng.uniform(24, 34), th.title, 1.25, align="center")
         cv.text_center(doc.W / 2, y + 30, f"— {doc.fake.name()}", doc.body.regular, 14, th.text)
@@ -378,7 +383,7 @@ def image_slide(doc: Doc) -> None:
         w = (doc.W - 100 - (n - 1) * 20) / n
         for k in range(n):
             (photo if rng.random() < 0.7 else image_placeholder)(doc, 50 + k * (w + 20), y + 10, w, doc.H - y - 80)
-            cv.text(50 + k * (w + 20), doc.H - 50, doc.fake.sentence(nb_words=3).rstrip("."), doc.body.regular, 11,
+            cv.text(50 + k * (w + 20), doc.H - 50, doc.text.slide_title(), doc.body.regular, 11,
                     th.text)
 
 
@@ -430,7 +435,120 @@ def placeholder(doc: Doc) -> None:
                     doc.body.regular, 18, ink)
 
 
+# --------------------------------------------------------------------------- beamer and reveal.js decks
+
+
+def white_theme(doc: Doc, dark: bool = False) -> Theme:
+    """Replace the deck theme with a plain white (or dark) one, for exported LaTeX and HTML decks."""
+    bg = (24, 26, 30) if dark else WHITE
+    ink = (235, 235, 235) if dark else doc.ink
+    doc.cv.rect(0, 0, doc.W, doc.H, fill=bg)
+    doc.theme = Theme("dark" if dark else "plain", bg, ink, ink, doc.accent if doc.colour else ink,
+                      doc.rng.choice(["arrow", "dot", "dot", "square"]), False, False, 100)
+    return doc.theme
+
+
+def beamer(doc: Doc) -> None:
+    """A LaTeX-beamer frame: title bar in the theme colour, optional navigation line, blocks with a coloured
+    header, and a footer of three boxes (author, short title, date and 'n / N')."""
+    rng, cv = doc.rng, doc.cv
+    th = white_theme(doc)
+    col = doc.accent if doc.colour else doc.grey(40, 90)
+    author, short = doc.fake.name(), doc.text.title
+    n_total = rng.randint(12, 40)
+    n = rng.randint(1, n_total)
+    top = 0.0
+    if rng.random() < 0.45:  # navigation: section names and mini-frame dots on a dark strip
+        strip = doc.H * 0.055
+        cv.rect(0, 0, doc.W, strip, fill=doc.tint(col, 0.15) if doc.colour else (30, 30, 30))
+        names = doc.text.titles(rng.randint(2, 4))
+        seg = doc.W / max(1, len(names))
+        for k, name in enumerate(names):
+            cv.text(8 + k * seg, strip * 0.45, name, doc.body.regular, strip * 0.28, (235, 235, 235))
+            for d in range(rng.randint(2, 5)):
+                cx = 10 + k * seg + d * strip * 0.28
+                cv.ellipse(cx, strip * 0.62, cx + strip * 0.18, strip * 0.8,
+                           fill=(235, 235, 235) if k == 0 and d == 1 else None, outline=(235, 235, 235), width=0.5)
+        top = strip
+    bar_h = doc.H * rng.uniform(0.1, 0.14)
+    cv.rect(0, top, doc.W, top + bar_h, fill=col)
+    tsize = bar_h * rng.uniform(0.38, 0.5)
+    title_text = doc.text.slide_title()
+    cv.text(doc.W * 0.03, top + bar_h * 0.5 + tsize * 0.35, title_text, doc.head.regular if rng.random() < 0.5
+            else doc.head.bold, tsize, WHITE)
+    foot = doc.H * 0.045
+    boxes = [(author + (f" ({doc.fake.city()})" if rng.random() < 0.3 else ""), doc.tint(col, 0.0) if doc.colour else (40, 40, 40), WHITE),
+             (short, doc.tint(col, 0.35) if doc.colour else (90, 90, 90), WHITE),
+             (f"{doc.lang.date(random_date(rng), 1)}    {n} / {n_total}", doc.tint(col, 0.7) if doc.colour else (200, 200, 200), doc.ink)]
+    fs = foot * 0.5
+    if rng.random() < 0.8:
+        for k, (text, fill, ink) in enumerate(boxes):
+            x0 = k * doc.W / 3
+            cv.rect(x0, doc.H - foot, x0 + doc.W / 3, doc.H, fill=fill)
+            face = doc.body.regular
+            tw = min(cv.width(text, face, fs), doc.W / 3 - 8)
+            cv.text(x0 + (doc.W / 3 - tw) / 2, doc.H - foot * 0.32, text, face, fs, ink)
+    else:  # only the frame number, bottom right
+        cv.text_right(doc.W - 8, doc.H - 6, f"{n} / {n_total}", doc.body.regular, fs, doc.grey(90, 140))
+    y = top + bar_h + doc.H * 0.05
+    x, w = doc.W * 0.06, doc.W * 0.88
+    size = rng.uniform(15, 20)
+    kind = rng.random()
+    if kind < 0.45:  # one or two blocks
+        for _ in range(rng.randint(1, 2)):
+            if y > doc.H * 0.7:
+                break
+            head_h = size * 1.6
+            label = doc.text.block() + (f" {rng.randint(1, 5)}" if rng.random() < 0.4 else "")
+            body = doc.text.bullets(1)[0]
+            lines = len(wrap(cv, body, doc.body.regular, size, w - 20))
+            eq = rng.random() < 0.3 and doc.text.deck_kind in ("research", "teaching")
+            h = head_h + lines * size * 1.3 + size * (3.2 if eq else 1.0)
+            cv.rect(x, y, x + w, y + h, fill=doc.tint(col, 0.9) if doc.colour else (235, 235, 235), radius=rng.choice([0, 6]))
+            cv.rect(x, y, x + w, y + head_h, fill=col, radius=0)
+            cv.text(x + 10, y + head_h * 0.7, label, doc.head.bold, size * 0.95, WHITE)
+            yy = paragraph(cv, x + 10, y + head_h + size * 0.3, w - 20, body, doc.body.regular, size, doc.ink, 1.3)
+            if eq:
+                equation(doc, x, yy + size * 1.8, doc.math_face(), size, width=w)
+            y += h + size
+        if y < doc.H * 0.75:
+            bullets(doc, x, y, w, doc.H - foot - 10, n=rng.randint(1, 2), size=size)
+    else:
+        bullets(doc, x, y + size * 0.3, w, doc.H - foot - 10, n=rng.randint(2, 5), size=size)
+    th.footer = False
+
+
+def reveal(doc: Doc) -> None:
+    """An HTML (reveal.js-like) slide: big centred or left title, at most a few short bullets, a slide
+    number in the corner, sometimes a progress bar; white, or dark on a dark theme."""
+    rng, cv = doc.rng, doc.cv
+    th = white_theme(doc, dark=rng.random() < 0.25)
+    title_only = rng.random() < 0.25
+    size = rng.uniform(34, 48)
+    centre = rng.random() < 0.6
+    head = doc.text.title if title_only else doc.text.slide_title()
+    face = doc.head.bold if rng.random() < 0.6 else doc.head.regular
+    if title_only:
+        y = paragraph(cv, 60, doc.H * 0.3, doc.W - 120, head, face, size * 1.1, th.title, 1.1, align="center")
+        sub = rng.choice([doc.fake.name(), f"{doc.fake.name()} · {doc.lang.date(random_date(rng))}", doc.text.section()])
+        cv.text_center(doc.W / 2, y + 40, sub, doc.body.regular, size * 0.45, th.text)
+    else:
+        y = paragraph(cv, 60, doc.H * rng.uniform(0.1, 0.2), doc.W - 120, head, face, size, th.title, 1.1,
+                      align="center" if centre else "left")
+        bw = doc.W * (0.6 if centre else 0.8)
+        bullets(doc, (doc.W - bw) / 2 if centre else 70, y + size * 0.5, bw, doc.H - 50, n=3 if rng.random() < 0.6
+                else rng.randint(1, 4), size=rng.uniform(20, 28))
+    if rng.random() < 0.7:
+        n = rng.randint(2, 30)
+        cv.text_right(doc.W - 20, doc.H - 14, rng.choice([str(n), f"{n}/{n + rng.randint(0, 20)}"]),
+                      doc.body.regular, 11, doc.grey(100, 150) if th.kind != "dark" else (180, 180, 180))
+    if rng.random() < 0.5:
+        frac = rng.random()
+        cv.rect(0, doc.H - 4, doc.W * frac, doc.H, fill=th.accent if doc.colour else doc.grey(80, 130))
+
+
 FAMILIES = (("title", title_slide), ("bullets", bullet_slide), ("chart", chart_slide), ("two_column", two_column),
             ("section", section), ("agenda", agenda), ("table", table_slide), ("diagram", diagram),
-            ("statement", statement), ("image", image_slide), ("placeholder", placeholder))
-WEIGHTS = (1.5, 3.5, 2, 1.5, 1, 1, 1, 1, 0.8, 0.8, 0.4)
+            ("statement", statement), ("image", image_slide), ("placeholder", placeholder), ("beamer", beamer),
+            ("reveal", reveal))
+WEIGHTS = (1.5, 3, 2, 1.5, 1, 1, 1, 1, 0.8, 0.8, 0.4, 2, 1.5)

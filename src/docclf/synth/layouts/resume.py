@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace as dataclass_replace
 
 from docclf.synth.canvas import RGB, paragraph, wrap
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import bullet, photo, signature
-from docclf.synth.text import DEGREES, FIELDS, LANGUAGE_NAMES, SKILLS, random_date
+from docclf.synth.phrases import CvText, PaperText
+from docclf.synth.text import random_date
 from docclf.synth.layouts.common import kv_block, lines_block, page_number, split_address
 
 UNI = {"en": "University of {c}", "de": "Universität {c}", "fr": "Université de {c}", "es": "Universidad de {c}",
@@ -27,9 +28,11 @@ class Entry:
 
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
-    return new_doc(rng, "portrait", long_px, colour_p=0.55,
-                   body_kinds={"sans": 4, "serif": 2, "mono": 0.2, "script": 0.1},
-                   head_kinds={"sans": 3, "serif": 1.5})
+    doc = new_doc(rng, "portrait", long_px, colour_p=0.55,
+                  body_kinds={"sans": 4, "serif": 2, "mono": 0.2, "script": 0.1},
+                  head_kinds={"sans": 3, "serif": 1.5})
+    doc.text = CvText(rng, doc.fake, doc.lang)
+    return doc
 
 
 def date_range(doc: Doc, start_year: int, years: int, current: bool) -> str:
@@ -49,8 +52,8 @@ def jobs(doc: Doc, n: int) -> list[Entry]:
     for k in range(n):
         years = rng.randint(1, 5)
         start = year - years
-        out.append(Entry(f.job(), f.company(), f.city(), date_range(doc, start, years, k == 0 and rng.random() < 0.6),
-                         [f.sentence(nb_words=rng.randint(6, 14)).rstrip(".") for _ in range(rng.choice([0, 1, 2, 3, 4]))]))
+        out.append(Entry(doc.text.role(), f.company(), f.city(), date_range(doc, start, years, k == 0 and rng.random() < 0.6),
+                         doc.text.bullets(rng.choice([0, 1, 2, 3, 3, 4]))))
         year = start - rng.randint(0, 1)
     return out
 
@@ -60,10 +63,9 @@ def schools(doc: Doc, n: int) -> list[Entry]:
     year = rng.randint(2000, 2020)
     out = []
     for _ in range(n):
-        deg = rng.choice(DEGREES).format(f=rng.choice(FIELDS))
         uni = UNI.get(doc.lang.lang, UNI["en"]).format(c=f.city())
-        out.append(Entry(deg, uni, "", date_range(doc, year - rng.randint(2, 5), rng.randint(2, 5), False),
-                         [f.sentence(nb_words=8).rstrip(".")] if rng.random() < 0.3 else []))
+        out.append(Entry(doc.text.degree(), uni, "", date_range(doc, year - rng.randint(2, 5), rng.randint(2, 5), False),
+                         [doc.text.school_note()] if rng.random() < 0.35 else []))
         year -= rng.randint(3, 5)
     return out
 
@@ -157,8 +159,7 @@ def skill_tags(doc: Doc, x: float, y: float, w: float, skills: list[str], size: 
 
 
 def profile_text(doc: Doc, n: int | None = None) -> str:
-    rng = doc.rng
-    return " ".join(doc.fake.sentence(nb_words=rng.randint(8, 16)) for _ in range(n or rng.randint(1, 4)))
+    return doc.text.profile(n)
 
 
 def density(doc: Doc) -> tuple[int, int]:
@@ -176,7 +177,7 @@ def density(doc: Doc) -> tuple[int, int]:
 
 def classic(doc: Doc) -> None:
     """Centred (or left) name, contact line, ruled section headings, dated entries right-aligned."""
-    rng, cv, L = doc.rng, doc.cv, doc.lang
+    rng, cv = doc.rng, doc.cv
     m = rng.uniform(40, 70)
     w = doc.W - 2 * m
     size = rng.uniform(8.5, 10.5)
@@ -187,7 +188,7 @@ def classic(doc: Doc) -> None:
     (cv.text_center if centre else cv.text)(doc.W / 2 if centre else m, m + nsize, name, doc.head.bold, nsize, col)
     y = m + nsize + 8
     if rng.random() < 0.6:
-        (cv.text_center if centre else cv.text)(doc.W / 2 if centre else m, y + size, doc.fake.job(),
+        (cv.text_center if centre else cv.text)(doc.W / 2 if centre else m, y + size, doc.text.role(),
                                                 doc.body.italic, size * 1.2, doc.ink)
         y += size * 1.6
     contact = " | ".join(contact_items(doc))
@@ -206,15 +207,15 @@ def classic(doc: Doc) -> None:
     for key, entries in sections:
         if y + hsize * 4 > bottom:
             break
-        y = heading(doc, m, y + size * 0.4, w, L[key], hstyle, hsize, col)
+        y = heading(doc, m, y + size * 0.4, w, doc.text.heading(key), hstyle, hsize, col)
         if key == "profile":
             y = paragraph(cv, m, y, w, profile_text(doc), doc.body.regular, size, doc.ink, 1.3, bottom=bottom) + size
         elif key == "skills":
-            text = ", ".join(rng.sample(SKILLS, rng.randint(5, 14)))
+            text = rng.choice([", ", " · ", " | "]).join(doc.text.skills(rng.randint(5, 14)))
             y = paragraph(cv, m, y, w, text, doc.body.regular, size, doc.ink, 1.3, bottom=bottom) + size
-            langs = ", ".join(f"{n} ({lv})" for n, lv in zip(rng.sample(LANGUAGE_NAMES, 3), ("C2", "B2", "A2")))
-            y = paragraph(cv, m, y, w, f"{L['languages']}: {langs}", doc.body.regular, size, doc.ink, 1.3,
-                          bottom=bottom) + size
+            langs = ", ".join(f"{n} ({lv})" for n, lv in doc.text.languages(rng.randint(2, 4)))
+            y = paragraph(cv, m, y, w, f"{doc.text.heading('languages')}: {langs}", doc.body.regular, size, doc.ink,
+                          1.3, bottom=bottom) + size
         else:
             for e in entries:
                 y = entry(doc, m, y, w, e, size, bottom)
@@ -222,7 +223,7 @@ def classic(doc: Doc) -> None:
 
 def sidebar(doc: Doc) -> None:
     """A coloured sidebar with photo, contact, skill bars and languages; main column with entries."""
-    rng, cv, L = doc.rng, doc.cv, doc.lang
+    rng, cv = doc.rng, doc.cv
     sw = doc.W * rng.uniform(0.3, 0.36)
     left = rng.random() < 0.7
     sx0 = 0 if left else doc.W - sw
@@ -243,39 +244,38 @@ def sidebar(doc: Doc) -> None:
     mw = doc.W - sw - 70
     nsize = rng.uniform(20, 30)
     cv.text(mx0, 60 + nsize * 0.4, name, doc.head.bold, nsize, doc.accent if doc.colour and not dark else doc.ink)
-    cv.text(mx0, 60 + nsize * 0.4 + size * 2, doc.fake.job(), doc.body.regular, size * 1.3, doc.grey(60, 110))
+    cv.text(mx0, 60 + nsize * 0.4 + size * 2, doc.text.role(), doc.body.regular, size * 1.3, doc.grey(60, 110))
     hsize = size * 1.15
     for key in ("contact", "skills", "languages"):
-        cv.text(sx0 + pad, y + hsize, L[key].upper(), doc.head.bold, hsize, side_ink)
+        cv.text(sx0 + pad, y + hsize, doc.text.heading(key).upper(), doc.head.bold, hsize, side_ink)
         y += hsize * 2
         if key == "contact":
             for item in contact_items(doc):
                 y = paragraph(cv, sx0 + pad, y, sw - 2 * pad, item, doc.body.regular, size * 0.9, side_ink, 1.2) + 4
         elif key == "skills":
             track = doc.tint(side_fill, 0.5) if dark else (255, 255, 255)
-            y = skill_bars(doc, sx0 + pad, y, sw - 2 * pad, rng.sample(SKILLS, rng.randint(3, 7)), size * 0.9,
+            y = skill_bars(doc, sx0 + pad, y, sw - 2 * pad, doc.text.skills(rng.randint(3, 7)), size * 0.9,
                            side_ink, (255, 255, 255) if dark else doc.accent, track)
         else:
-            for n in rng.sample(LANGUAGE_NAMES, rng.randint(2, 4)):
-                cv.text(sx0 + pad, y + size, f"{n} – {rng.choice(['C2', 'C1', 'B2', 'B1', 'A2', 'native'])}",
-                        doc.body.regular, size * 0.9, side_ink)
+            for n, level in doc.text.languages(rng.randint(2, 4)):
+                cv.text(sx0 + pad, y + size, f"{n} – {level}", doc.body.regular, size * 0.9, side_ink)
                 y += size * 1.5
         y += size * 1.5
     y = 60 + nsize + size * 4
     hstyle = rng.randrange(4)
     nj, ns = density(doc)
     if rng.random() < 0.6:
-        y = heading(doc, mx0, y, mw, L["profile"], hstyle, hsize * 1.1, doc.accent if doc.colour else doc.ink)
+        y = heading(doc, mx0, y, mw, doc.text.heading("profile"), hstyle, hsize * 1.1, doc.accent if doc.colour else doc.ink)
         y = paragraph(cv, mx0, y, mw, profile_text(doc), doc.body.regular, size, doc.ink, 1.3) + size
     for key, entries in (("experience", jobs(doc, nj)), ("education", schools(doc, ns))):
-        y = heading(doc, mx0, y, mw, L[key], hstyle, hsize * 1.1, doc.accent if doc.colour else doc.ink)
+        y = heading(doc, mx0, y, mw, doc.text.heading(key), hstyle, hsize * 1.1, doc.accent if doc.colour else doc.ink)
         for e in entries:
             y = entry(doc, mx0, y, mw, e, size, doc.H - 30)
 
 
 def header_band(doc: Doc) -> None:
     """A coloured header with name and title; narrow left column of details, wide right column."""
-    rng, cv, L = doc.rng, doc.cv, doc.lang
+    rng, cv = doc.rng, doc.cv
     bh = rng.uniform(90, 140)
     cv.rect(0, 0, doc.W, bh, fill=doc.accent)
     white = (255, 255, 255)
@@ -287,28 +287,28 @@ def header_band(doc: Doc) -> None:
         photo(doc, m, 15, photo_d, photo_d, portrait=True, round_=rng.random() < 0.5)
         photo_d += 16
     cv.text(m + photo_d, bh / 2 + 2, doc.fake.name(), doc.head.bold, nsize, white)
-    cv.text(m + photo_d, bh / 2 + nsize * 0.9, doc.fake.job(), doc.body.regular, 12, white)
+    cv.text(m + photo_d, bh / 2 + nsize * 0.9, doc.text.role(), doc.body.regular, 12, white)
     size = rng.uniform(8, 9.5)
     lw = doc.W * 0.3
     y = bh + 24
     hsize = size * 1.2
     col = doc.accent if doc.colour else doc.ink
-    y = heading(doc, m, y, lw - 10, L["contact"], 1, hsize, col)
+    y = heading(doc, m, y, lw - 10, doc.text.heading("contact"), 1, hsize, col)
     for item in contact_items(doc):
         y = paragraph(cv, m, y, lw - 20, item, doc.body.regular, size * 0.9, doc.ink, 1.2) + 4
-    y = heading(doc, m, y + 10, lw - 10, L["skills"], 1, hsize, col)
-    y = skill_tags(doc, m, y, lw - 20, rng.sample(SKILLS, rng.randint(4, 9)), size * 0.85, doc.accent) \
-        if rng.random() < 0.5 else skill_bars(doc, m, y, lw - 30, rng.sample(SKILLS, rng.randint(3, 6)), size * 0.9,
+    y = heading(doc, m, y + 10, lw - 10, doc.text.heading("skills"), 1, hsize, col)
+    y = skill_tags(doc, m, y, lw - 20, doc.text.skills(rng.randint(4, 9)), size * 0.85, doc.accent) \
+        if rng.random() < 0.5 else skill_bars(doc, m, y, lw - 30, doc.text.skills(rng.randint(3, 6)), size * 0.9,
                                               doc.ink, doc.accent, (225, 225, 225))
     if rng.random() < 0.6:
-        y = heading(doc, m, y + 10, lw - 10, L["interests"], 1, hsize, col)
-        paragraph(cv, m, y, lw - 20, ", ".join(doc.fake.word() for _ in range(5)), doc.body.regular, size, doc.ink, 1.3)
+        y = heading(doc, m, y + 10, lw - 10, doc.text.heading("interests"), 1, hsize, col)
+        paragraph(cv, m, y, lw - 20, ", ".join(doc.text.interests(5)), doc.body.regular, size, doc.ink, 1.3)
     x = m + lw + 10
     w = doc.W - x - m
     y = bh + 24
     nj, ns = density(doc)
     for key, entries in (("experience", jobs(doc, nj)), ("education", schools(doc, ns))):
-        y = heading(doc, x, y, w, L[key], 1, hsize, col)
+        y = heading(doc, x, y, w, doc.text.heading(key), 1, hsize, col)
         for e in entries:
             y = entry(doc, x, y, w, e, size, doc.H - 30)
 
@@ -338,12 +338,12 @@ def tabular(doc: Doc) -> None:
     for key, entries in (("experience", jobs(doc, nj)), ("education", schools(doc, ns))):
         if y > doc.H - 120:
             break
-        y = heading(doc, m, y, doc.W - 2 * m, L[key], hstyle, size * 1.2, col)
+        y = heading(doc, m, y, doc.W - 2 * m, doc.text.heading(key), hstyle, size * 1.2, col)
         for e in entries:
             y = entry(doc, m + dates_w, y, doc.W - 2 * m - dates_w, e, size, doc.H - 110, dates_left=dates_w)
     if y < doc.H - 150:
-        y = heading(doc, m, y, doc.W - 2 * m, L["skills"], hstyle, size * 1.2, col)
-        y = paragraph(cv, m + dates_w, y, doc.W - 2 * m - dates_w, ", ".join(rng.sample(SKILLS, 8)),
+        y = heading(doc, m, y, doc.W - 2 * m, doc.text.heading("skills"), hstyle, size * 1.2, col)
+        y = paragraph(cv, m + dates_w, y, doc.W - 2 * m - dates_w, ", ".join(doc.text.skills(8)),
                       doc.body.regular, size, doc.ink, 1.3) + size
     if rng.random() < 0.6 and y < doc.H - 90:
         cv.text(m, y + 20, f"{f.city()}, {L.date(random_date(rng), 1)}", doc.body.regular, size, doc.ink)
@@ -352,7 +352,7 @@ def tabular(doc: Doc) -> None:
 
 def compact(doc: Doc) -> None:
     """A dense two-column resume with small type and skill tags."""
-    rng, cv, L = doc.rng, doc.cv, doc.lang
+    rng, cv = doc.rng, doc.cv
     m = rng.uniform(28, 40)
     size = rng.uniform(7.5, 9)
     col = doc.accent if doc.colour else doc.ink
@@ -367,28 +367,28 @@ def compact(doc: Doc) -> None:
     y = m + 62
     hstyle = rng.randrange(4)
     if rng.random() < 0.7:  # a profile across the page
-        y = heading(doc, m, y, doc.W - 2 * m, L["profile"], hstyle, size * 1.3, col)
+        y = heading(doc, m, y, doc.W - 2 * m, doc.text.heading("profile"), hstyle, size * 1.3, col)
         y = paragraph(cv, m, y, doc.W - 2 * m, profile_text(doc, rng.randint(2, 5)), doc.body.regular, size,
                       doc.ink, 1.3) + size
     top = y
-    y = heading(doc, m, y, w1, L["experience"], hstyle, size * 1.3, col)
+    y = heading(doc, m, y, w1, doc.text.heading("experience"), hstyle, size * 1.3, col)
     for e in jobs(doc, rng.randint(4, 8)):
-        while len(e.bullets) < 2:
-            e.bullets.append(doc.fake.sentence(nb_words=rng.randint(6, 14)).rstrip("."))
+        if len(e.bullets) < 2:
+            e.bullets = doc.text.bullets(2)
         y = entry(doc, m, y, w1, e, size, doc.H - m)
     y2 = top
-    y2 = heading(doc, x2, y2, w2, L["skills"], hstyle, size * 1.3, col)
-    y2 = skill_tags(doc, x2, y2, w2, rng.sample(SKILLS, rng.randint(6, 14)), size, doc.accent)
-    y2 = heading(doc, x2, y2, w2, L["education"], hstyle, size * 1.3, col)
+    y2 = heading(doc, x2, y2, w2, doc.text.heading("skills"), hstyle, size * 1.3, col)
+    y2 = skill_tags(doc, x2, y2, w2, doc.text.skills(rng.randint(6, 14)), size, doc.accent)
+    y2 = heading(doc, x2, y2, w2, doc.text.heading("education"), hstyle, size * 1.3, col)
     for e in schools(doc, rng.randint(1, 3)):
         y2 = entry(doc, x2, y2, w2, e, size, doc.H - m)
     for key in ("certs", "languages", "projects", "interests", "awards"):
         if y2 > doc.H - 120:
             break
-        y2 = heading(doc, x2, y2, w2, L[key], hstyle, size * 1.3, col)
+        y2 = heading(doc, x2, y2, w2, doc.text.heading(key), hstyle, size * 1.3, col)
         for _ in range(rng.randint(2, 4)):
             bullet(doc, x2 + size * 0.4, y2 + size, size, "dot", col, doc.body.regular)
-            y2 = paragraph(cv, x2 + size * 1.2, y2, w2 - size * 1.2, doc.fake.sentence(nb_words=rng.randint(2, 6)).rstrip("."),
+            y2 = paragraph(cv, x2 + size * 1.2, y2, w2 - size * 1.2, doc.text.item(key),
                            doc.body.regular, size, doc.ink, 1.25) + 2
 
 
@@ -403,21 +403,19 @@ def academic(doc: Doc) -> None:
     name = doc.fake.name()
     cv.text_center(doc.W / 2, m + 16, "Curriculum Vitae" if rng.random() < 0.5 else name, fam.bold, 18, doc.ink)
     y = m + 26
-    y = lines_block(doc, doc.W / 2 - 120, y, [name, f"Department of {rng.choice(FIELDS)}",
+    paper = PaperText(rng, doc.fake, "en", True)
+    y = lines_block(doc, doc.W / 2 - 120, y, [name, f"Department of {rng.choice(doc.text.table['field'])}",
                                                UNI.get(L.lang, UNI["en"]).format(c=doc.fake.city()),
                                                doc.fake.free_email()], fam.regular, size) + size
     for key, entries in (("experience", jobs(doc, rng.randint(1, 3))), ("education", schools(doc, rng.randint(1, 3)))):
-        y = heading(doc, m, y, w, L[key], 1, size * 1.2, doc.ink)
+        y = heading(doc, m, y, w, doc.text.heading(key), 1, size * 1.2, doc.ink)
         for e in entries:
             e.bullets = e.bullets[:1]
             y = entry(doc, m, y, w, e, size, doc.H - m)
     y = heading(doc, m, y, w, L["publications"], 1, size * 1.2, doc.ink)
     k = 1
     while y < doc.H - m - size * 3:
-        ref = f"[{k}] {doc.fake.last_name()}, {doc.fake.first_name()[0]}., {doc.fake.last_name()}, " \
-              f"{doc.fake.first_name()[0]}. ({rng.randint(2005, 2025)}). {doc.fake.sentence(nb_words=rng.randint(6, 12))} " \
-              f"{rng.choice(['Journal of ', 'Proc. ', 'Annals of '])}{rng.choice(FIELDS)}, {rng.randint(1, 80)}, " \
-              f"{rng.randint(1, 900)}–{rng.randint(901, 999)}."
+        ref = paper.reference(k, numbered=True)
         y = paragraph(cv, m, y, w, ref, fam.regular, size * 0.95, doc.ink, 1.25, bottom=doc.H - m, indent=0) + 4
         k += 1
 
@@ -430,23 +428,24 @@ def continuation(doc: Doc) -> None:
     size = rng.uniform(8.5, 10.5)
     col = doc.accent if doc.colour else doc.ink
     cv.text(m, m, doc.fake.name(), doc.head.bold, size * 1.1, col)
+    cv.text_center(doc.W / 2, m, rng.choice([L["cv"], L["resume"], doc.text.role()]), doc.body.regular, size * 0.9,
+                   doc.grey(80, 130)) if rng.random() < 0.5 else None
     cv.text_right(doc.W - m, m, f"{L['page']} 2", doc.body.regular, size, doc.grey(80, 130))
     y = m + 20
     hstyle = rng.randrange(4)
     if rng.random() < 0.6:
         for e in jobs(doc, rng.randint(1, 4)):
             y = entry(doc, m, y, w, e, size, doc.H - m)
-    for key in rng.sample(["education", "certs", "projects", "interests", "awards"], rng.randint(1, 3)):
-        y = heading(doc, m, y + size, w, L[key], hstyle, size * 1.25, col)
+    for key in rng.sample(["education", "certs", "projects", "interests", "awards", "volunteering"], rng.randint(1, 3)):
+        y = heading(doc, m, y + size, w, doc.text.heading(key), hstyle, size * 1.25, col)
         if key == "education":
             for e in schools(doc, rng.randint(1, 2)):
                 y = entry(doc, m, y, w, e, size, doc.H - m)
         else:
             for _ in range(rng.randint(1, 4)):
                 bullet(doc, m + size * 0.5, y + size, size, "dot", doc.ink, doc.body.regular)
-                y = paragraph(cv, m + size * 1.3, y, w, f"{doc.fake.sentence(nb_words=rng.randint(3, 9)).rstrip('.')} "
-                              f"({rng.randint(2008, 2025)})", doc.body.regular, size, doc.ink, 1.25) + 3
-    y = heading(doc, m, y + size, w, L["references"], hstyle, size * 1.25, col)
+                y = paragraph(cv, m + size * 1.3, y, w, doc.text.item(key), doc.body.regular, size, doc.ink, 1.25) + 3
+    y = heading(doc, m, y + size, w, doc.text.heading("references"), hstyle, size * 1.25, col)
     cv.text(m, y + size, L["refs_avail"], doc.body.italic, size, doc.ink)
     if rng.random() < 0.5:
         page_number(doc, 2, rng.choice([2, None]), doc.body.regular, 8)
@@ -454,7 +453,7 @@ def continuation(doc: Doc) -> None:
 
 def minimal(doc: Doc) -> None:
     """A sparse resume: name, one contact line, a few entries, much white space."""
-    rng, cv, L = doc.rng, doc.cv, doc.lang
+    rng, cv = doc.rng, doc.cv
     m = rng.uniform(60, 90)
     w = doc.W - 2 * m
     size = rng.uniform(9.5, 11.5)
@@ -466,7 +465,7 @@ def minimal(doc: Doc) -> None:
     y = m + 90
     dates_w = rng.choice([0, 110])
     for key, entries in (("experience", jobs(doc, rng.randint(1, 3))), ("education", schools(doc, 1))):
-        cv.text(m, y + size, L[key], doc.head.bold, size * 1.15, doc.accent if doc.colour else doc.ink)
+        cv.text(m, y + size, doc.text.heading(key), doc.head.bold, size * 1.15, doc.accent if doc.colour else doc.ink)
         y += size * 2.4
         for e in entries:
             e.bullets = e.bullets[:1]
@@ -474,6 +473,231 @@ def minimal(doc: Doc) -> None:
         y += size
 
 
+# --------------------------------------------------------------------------- modern (HTML/JSON-resume-like) themes
+
+
+def icon(doc: Doc, x: float, base: float, size: float, colour: RGB, kind: int) -> float:
+    """A small contact icon (filled circle, square, rounded square or ring) before an item; returns its width."""
+    cv, r = doc.cv, size * 0.38
+    cy = base - size * 0.35
+    if kind == 0:
+        cv.ellipse(x, cy - r, x + 2 * r, cy + r, fill=colour)
+    elif kind == 1:
+        cv.rect(x, cy - r, x + 2 * r, cy + r, fill=colour)
+    elif kind == 2:
+        cv.rect(x, cy - r, x + 2 * r, cy + r, fill=colour, radius=r * 0.5)
+    else:
+        cv.ellipse(x, cy - r, x + 2 * r, cy + r, outline=colour, width=size * 0.12)
+    return 2 * r + size * 0.45
+
+
+def contact_row(doc: Doc, x: float, base: float, w: float, items: list[str], size: float, colour: RGB,
+                centre: bool = False) -> float:
+    """Contact items on one or two lines, each after an icon; returns the baseline of the last line."""
+    cv, kind = doc.cv, doc.rng.randrange(4)
+    gap = size * 1.4
+    widths = [cv.width(it, doc.body.regular, size) + size * 1.2 for it in items]
+    lines: list[list[int]] = [[]]
+    used = 0.0
+    for k, wk in enumerate(widths):
+        if lines[-1] and used + wk > w:
+            lines.append([])
+            used = 0.0
+        lines[-1].append(k)
+        used += wk + gap
+    for row in lines:
+        total = sum(widths[k] for k in row) + gap * (len(row) - 1)
+        cx = x + (w - total) / 2 if centre else x
+        for k in row:
+            cx += icon(doc, cx, base, size, colour, kind)
+            cv.text(cx, base, items[k], doc.body.regular, size, doc.ink)
+            cx += widths[k] - size * 1.2 + gap
+        base += size * 1.5
+    return base - size * 1.5
+
+
+def level_dots(doc: Doc, x: float, base: float, size: float, level: int, on: RGB, off: RGB) -> None:
+    r = size * 0.3
+    for k in range(5):
+        cx = x + k * r * 2.8
+        doc.cv.ellipse(cx, base - size * 0.35 - r, cx + 2 * r, base - size * 0.35 + r, fill=on if k < level else off)
+
+
+def timeline(doc: Doc) -> None:
+    """Name header with an icon contact line; entries on a vertical timeline with dates in a left column."""
+    rng, cv = doc.rng, doc.cv
+    m = rng.uniform(40, 60)
+    w = doc.W - 2 * m
+    size = rng.uniform(8.5, 10)
+    col = doc.accent if doc.colour else doc.ink
+    nsize = rng.uniform(22, 32)
+    name = doc.fake.name()
+    cv.text(m, m + nsize, name.upper() if rng.random() < 0.4 else name, doc.head.bold, nsize, col)
+    cv.text(m, m + nsize + size * 1.9, doc.text.role(), doc.body.regular, size * 1.35, doc.grey(60, 110))
+    y = contact_row(doc, m, m + nsize + size * 4, w, contact_items(doc), size * 0.9, col) + size
+    cv.hline(m, doc.W - m, y, col, rng.uniform(0.6, 2))
+    y += size * 1.5
+    if rng.random() < 0.7:
+        y = heading(doc, m, y, w, doc.text.heading("profile"), 1, size * 1.3, col)
+        y = paragraph(cv, m, y, w, profile_text(doc), doc.body.regular, size, doc.ink, 1.35) + size
+    date_w = rng.uniform(80, 105)
+    line_x = m + date_w - 12
+    nj, ns = density(doc)
+    for key, entries in (("experience", jobs(doc, nj + 1)), ("education", schools(doc, ns))):
+        if y > doc.H - 120:
+            break
+        y = heading(doc, m, y, w, doc.text.heading(key), 1, size * 1.3, col)
+        top = y
+        for e in entries:
+            if y > doc.H - 80:
+                break
+            cv.ellipse(line_x - 3, y + size * 0.35, line_x + 3, y + size * 0.35 + 6, fill=col)
+            e.dates = e.dates.replace(" – ", " –\n") if rng.random() < 0.5 else e.dates
+            lines_block(doc, m, y, e.dates.split("\n"), doc.body.regular, size * 0.85, doc.grey(60, 110), 1.25)
+            y = entry(doc, m + date_w, y, w - date_w, dataclass_replace(e, dates=""), size, doc.H - 50)
+        cv.vline(line_x, top + 4, y - size, doc.tint(col, 0.6), 0.8)
+    if y < doc.H - 110:
+        y = heading(doc, m, y, w, doc.text.heading("skills"), 1, size * 1.3, col)
+        skills = doc.text.skills(rng.randint(4, 8))
+        half = (len(skills) + 1) // 2
+        for k, sk in enumerate(skills):
+            cx = m + (k // half) * w / 2
+            base = y + size + (k % half) * size * 1.6
+            cv.text(cx, base, sk, doc.body.regular, size, doc.ink)
+            level_dots(doc, cx + w / 2 - 80, base, size, rng.randint(2, 5), col, (215, 215, 215))
+        y += half * size * 1.6 + size
+    if y < doc.H - 70:
+        y = heading(doc, m, y, w, doc.text.heading("languages"), 1, size * 1.3, col)
+        cv.text(m, y + size, "  ·  ".join(f"{n} ({lv})" for n, lv in doc.text.languages(rng.randint(2, 4))),
+                doc.body.regular, size, doc.ink)
+
+
+def json_theme(doc: Doc) -> None:
+    """A theme rendered from a JSON resume: header with name, label and contacts, optional photo circle,
+    work with highlights, skills as 'name: keywords' rows, languages and interests in columns."""
+    rng, cv = doc.rng, doc.cv
+    m = rng.uniform(36, 56)
+    w = doc.W - 2 * m
+    size = rng.uniform(8.2, 9.6)
+    col = doc.accent if doc.colour else doc.ink
+    x = m
+    if rng.random() < 0.45:  # photo, or the grey placeholder circle of an empty template
+        d = rng.uniform(60, 80)
+        if rng.random() < 0.5:
+            photo(doc, m, m, d, d, portrait=True, round_=True)
+        else:
+            cv.ellipse(m, m, m + d, m + d, fill=(220, 220, 222))
+            cv.ellipse(m + d * 0.35, m + d * 0.2, m + d * 0.65, m + d * 0.5, fill=(245, 245, 245))
+            cv.pieslice(m + d * 0.2, m + d * 0.55, m + d * 0.8, m + d * 1.15, 180, 360, fill=(245, 245, 245))
+        x = m + d + 16
+    nsize = rng.uniform(20, 28)
+    cv.text(x, m + nsize, doc.fake.name(), doc.head.bold, nsize, doc.ink)
+    cv.text(x, m + nsize + size * 1.8, doc.text.role(), doc.body.regular, size * 1.3, col)
+    y = contact_row(doc, x, m + nsize + size * 3.8, doc.W - m - x, contact_items(doc), size * 0.9, col)
+    y = max(y + size * 2, m + 95)
+    hstyle = rng.choice([0, 1, 2])
+    if rng.random() < 0.8:
+        y = heading(doc, m, y, w, doc.text.heading("profile"), hstyle, size * 1.25, col)
+        y = paragraph(cv, m, y, w, profile_text(doc), doc.body.regular, size, doc.ink, 1.35) + size * 0.6
+    y = heading(doc, m, y, w, doc.text.heading("experience"), hstyle, size * 1.25, col)
+    nj, ns = density(doc)
+    for e in jobs(doc, nj + 1):
+        if y > doc.H * 0.72:
+            break
+        e.title, e.org = e.org, e.title  # company first, position under it, as JSON-resume themes show them
+        y = entry(doc, m, y, w, e, size, doc.H * 0.78)
+    y = heading(doc, m, y, w, doc.text.heading("education"), hstyle, size * 1.25, col)
+    for e in schools(doc, ns):
+        y = entry(doc, m, y, w, e, size, doc.H - 90)
+    if y < doc.H - 100:
+        y = heading(doc, m, y, w, doc.text.heading("skills"), hstyle, size * 1.25, col)
+        groups = doc.text.skills(rng.randint(6, 12))
+        for k in range(0, len(groups), 3):
+            if y > doc.H - 50:
+                break
+            head, rest = groups[k], groups[k + 1:k + 3]
+            cv.text(m, y + size, head, doc.body.bold, size, doc.ink)
+            cv.text(m + w * 0.3, y + size, ", ".join(rest) or head, doc.body.regular, size, doc.ink)
+            y += size * 1.5
+    if y < doc.H - 70:
+        y += size * 0.5
+        half = w / 2
+        heading(doc, m, y, half - 10, doc.text.heading("languages"), hstyle, size * 1.15, col)
+        heading(doc, m + half, y, half, doc.text.heading("interests"), hstyle, size * 1.15, col)
+        yy = y + size * 2.2
+        for k, (n, lv) in enumerate(doc.text.languages(3)):
+            cv.text(m, yy + size + k * size * 1.45, f"{n} – {lv}", doc.body.regular, size, doc.ink)
+        paragraph(cv, m + half, yy, half, ", ".join(doc.text.interests(4)), doc.body.regular, size, doc.ink, 1.35)
+
+
+def academic_dense(doc: Doc) -> None:
+    """A long academic CV page: small serif type, many sections, numbered publications, grants, teaching."""
+    rng, cv = doc.rng, doc.cv
+    fam = doc.family({"serif": 5, "sans": 1})
+    doc.body = doc.head = fam
+    from docclf.synth.text import fill, vocab
+
+    acad = vocab("resume")["academic"]
+    paper = PaperText(rng, doc.fake, "en", True)
+    m = rng.uniform(42, 60)
+    w = doc.W - 2 * m
+    size = rng.uniform(7.2, 8.6)
+    name = doc.fake.name()
+    centre = rng.random() < 0.5
+    put = cv.text_center if centre else cv.text
+    put(doc.W / 2 if centre else m, m + 14, name, fam.bold, 15, doc.ink)
+    uni = f"University of {doc.fake.city()}"
+    dept = f"Department of {rng.choice(doc.text.table['field'])}"
+    put(doc.W / 2 if centre else m, m + 14 + size * 1.8, f"{dept}, {uni}", fam.regular, size, doc.ink)
+    put(doc.W / 2 if centre else m, m + 14 + size * 3.2, " · ".join(contact_items(doc)[:3]), fam.regular, size * 0.95, doc.ink)
+    y = m + 14 + size * 4.5
+    extra = {"field": lambda r: r.choice(doc.text.table["field"]), "n": lambda r: r.randint(20, 300),
+             "small": lambda r: r.randint(2, 9), "year": lambda r: r.randint(2008, 2022),
+             "year2": lambda r: r.randint(2023, 2027), "funder": lambda r: r.choice(acad["funder"]),
+             "money": lambda r: doc.lang.money(r.choice([50, 150, 300, 1200]) * 1000),
+             "venue": lambda r: paper.venue(), "uni": lambda r: f"University of {doc.fake.city()}"}
+
+    def section(title: str) -> None:
+        nonlocal y
+        y = heading(doc, m, y + size * 0.3, w, title, rng.choice([1, 1, 2]), size * 1.2, doc.ink)
+
+    def rows(items: list[str], dated: bool = True) -> None:
+        nonlocal y
+        for it in items:
+            if y > doc.H - m - size * 2:
+                return
+            if dated:
+                cv.text(m, y + size, str(rng.randint(2008, 2025)), fam.regular, size, doc.ink)
+            y = paragraph(cv, m + (size * 5 if dated else 0), y, w - (size * 5 if dated else 0), it, fam.regular,
+                          size, doc.ink, 1.22, bottom=doc.H - m) + size * 0.25
+
+    section(doc.text.heading("education"))
+    rows([f"{doc.text.degree()}, {doc.fake.city()} University" for _ in range(rng.randint(2, 3))])
+    section(acad["sections"]["appointments"])
+    rows([f"{rng.choice(acad['roles'])}, {dept}, {extra['uni'](rng)}" for _ in range(rng.randint(2, 4))])
+    if rng.random() < 0.6:
+        section(acad["sections"]["research"])
+        rows([", ".join(paper.keywords())], dated=False)
+    for key in ["publications"] + pick_n(rng, ["grants", "teaching", "talks", "service"], 4):
+        if y > doc.H - m - size * 4:
+            break
+        if key == "publications":
+            section(doc.lang["publications"])
+            for k in range(1, rng.randint(6, 14)):
+                if y > doc.H - m - size * 2:
+                    break
+                y = paragraph(cv, m, y, w, paper.reference(k, numbered=True), fam.regular, size, doc.ink, 1.22,
+                              bottom=doc.H - m) + size * 0.3
+        else:
+            section(acad["sections"][key])
+            rows([fill(rng, t, [], extra) for t in pick_n(rng, acad[key], rng.randint(2, 4))], dated=key != "service")
+
+
+def pick_n(rng: random.Random, items: list[str], k: int) -> list[str]:
+    return rng.sample(items, min(k, len(items)))
+
+
 FAMILIES = (("classic", classic), ("sidebar", sidebar), ("header_band", header_band), ("tabular", tabular),
-            ("compact", compact), ("academic", academic), ("continuation", continuation), ("minimal", minimal))
-WEIGHTS = (3, 3, 2, 2, 1.5, 0.8, 1, 1)
+            ("compact", compact), ("academic", academic), ("continuation", continuation), ("minimal", minimal),
+            ("timeline", timeline), ("json_theme", json_theme), ("academic_dense", academic_dense))
+WEIGHTS = (2.5, 2.5, 1.5, 1.5, 1.5, 0.6, 1, 1, 2, 2.5, 0.8)

@@ -20,7 +20,7 @@ SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~
                     "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
 # Fonts that map letters to symbols or to placeholder boxes: fine for fallback, wrong for text.
 NOT_TEXT = ("lastresort", "cmsy", "cmex", "cmmi", "nonunicode", "symbol", "dingbat", "wingding",
-            "awesome", "icon", "emoji", "sizesym", "display")
+            "awesome", "icon", "emoji", "sizesym", "display", "d050000l")  # D050000L: URW's Dingbats clone
 # Computer Modern ships as one family name per face; regroup it so bold/italic are found.
 ALIASES = {"cmr10": ("Computer Modern", "Regular"), "cmb10": ("Computer Modern", "Bold"),
            "cmti10": ("Computer Modern", "Italic"), "cmss10": ("Computer Modern Sans", "Regular"),
@@ -92,12 +92,12 @@ def _kind(family: str) -> str:
     low = family.lower()
     if any(w in low for w in ("mono", "courier", "code", "console")):
         return "mono"
-    if any(w in low for w in ("amatic", "intuitive", "hand", "script", "brush", "caveat")):
+    if any(w in low for w in ("amatic", "intuitive", "hand", "script", "brush", "caveat", "z003", "chancery")):
         return "script"
     if "sans" in low or "grotesk" in low:
         return "sans"
     if any(w in low for w in ("serif", "stix", "times", "roman", "computer modern", "caladea", "georgia",
-                              "garamond", "libertin", "baskerville", "tex gyre")):
+                              "garamond", "libertin", "baskerville", "tex gyre", "c059", "p052", "bookman")):
         return "serif"
     return "sans"
 

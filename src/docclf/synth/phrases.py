@@ -21,7 +21,7 @@ SECTION_ORDER = (("Introduction",), ("Related Work", "Background", "Preliminarie
                  ("Results", "Main Results", "Evaluation"), ("Discussion", "Ablation Study", "Limitations"),
                  ("Conclusion", "Conclusions"))
 CENTS = re.compile(r"[.,]00(?!\d)")
-VARIABLES = ["x", "y", "z", "θ", "λ", "μ", "σ", "β", "α", "w", "h", "u", "t", "k", "n", "ε", "φ", "ρ"]
+VARIABLES = ["x", "z", "w", "u", "v", "h", "y", "t", "s", "k", "n", "m"]  # Latin: body fonts may lack Greek
 
 
 def whole_money(lang: Any, value: float) -> str:
@@ -54,7 +54,7 @@ class PaperText:
             "small": lambda r: r.randint(3, 10), "pct": lambda r: f"{r.uniform(0.5, 35):.1f}",
             "num": lambda r: f"{r.uniform(1.2, 8):.1f}", "year": lambda r: r.randint(1990, 2024),
             "period": lambda r: (lambda a: f"{a} to {a + r.randint(3, 25)}")(r.randint(1970, 2000)),
-            "x": lambda r: r.choice(VARIABLES[:9]), "y": lambda r: r.choice(VARIABLES[9:]),
+            "x": lambda r: r.choice(VARIABLES[:6]), "y": lambda r: r.choice(VARIABLES[6:]),
             "pval": lambda r: r.choice(["p < 0.001", "p < 0.01", "p < 0.05", f"p = 0.0{r.randint(1, 4)}"]),
             "lastname": lambda r: self.fake.last_name(), "Lastname": lambda r: self.fake.last_name(),
             "keyword": lambda r: r.choice(self.field["keyword"]),

@@ -537,6 +537,62 @@ def table_page(doc: Doc) -> None:
     fill_body(flow, figure_p=0.03, eq_p=0.08, table_p=0.15)
 
 
+def proceedings(doc: Doc) -> None:
+    """A conference proceedings first page: title, authors in columns with affiliations and emails, then two
+    columns with the abstract, concepts/keywords, a reference-format note, the body and a copyright box."""
+    rng, cv, f = doc.rng, doc.cv, doc.fake
+    m = rng.uniform(48, 62)
+    sans = rng.random() < 0.5
+    head = doc.family({"sans": 1}) if sans else doc.body
+    y = rng.uniform(60, 80)
+    y = paragraph(cv, m, y, doc.W - 2 * m, doc.text.title(), head.bold, rng.uniform(15, 20), doc.ink, 1.15,
+                  align="center") + 10
+    n = rng.randint(2, 4)
+    cw = (doc.W - 2 * m) / n
+    size = 8.5
+    for k in range(n):
+        first, last = f.first_name(), f.last_name()
+        lines = [f"{first} {last}", rng.choice(["University of ", "", "Institute of Technology, "]) + f.city(),
+                 f.country(), f"{first.lower()[:1]}{last.lower()}@{f.domain_name()}"]
+        for i, line in enumerate(lines):
+            face = doc.body.bold if i == 0 else doc.body.regular
+            cv.text_center(m + cw * (k + 0.5), y + size + i * size * 1.3, line, face, size + (1 if i == 0 else 0),
+                           doc.ink)
+    y += 4 * size * 1.3 + 16
+    flow = setup(doc, True, y, margin=m, size=rng.uniform(8, 9))
+    caps = rng.random() < 0.6
+    flow.heading_style = 0
+    title = label(doc, "abstract")
+    flow.block(flow.size * 2, lambda x, yy, w: cv.text(x, yy + flow.size * 1.3, title.upper() if caps else title,
+                                                         head.bold, flow.size * 1.1, doc.ink))
+    flow.text(doc.text.abstract(), indent=False)
+    if rng.random() < 0.6:
+        flow.block(flow.size * 2, lambda x, yy, w: cv.text(x, yy + flow.size * 1.3, "CCS CONCEPTS" if caps else "Concepts",
+                                                             head.bold, flow.size * 1.1, doc.ink))
+        flow.text("• " + " → ".join(k.title() for k in doc.text.keywords()[:2]) + ";", indent=False)
+    flow.block(flow.size * 2, lambda x, yy, w: cv.text(x, yy + flow.size * 1.3, label(doc, "keywords").upper()
+                                                         if caps else label(doc, "keywords"), head.bold,
+                                                         flow.size * 1.1, doc.ink))
+    flow.text(", ".join(doc.text.keywords()), indent=False)
+    venue = doc.text.venue()
+    year = rng.randint(2012, 2025)
+    if rng.random() < 0.6:
+        flow.text(f"Reference format: {f.last_name()} et al. {year}. {doc.text.title()}. In {venue}. "
+                  f"{rng.randint(4, 12)} pages. https://doi.org/10.{rng.randint(1000, 9999)}/{rng.randint(1000000, 9999999)}",
+                  indent=False, size=flow.size * 0.85)
+    # The copyright box at the foot of the left column.
+    fx, fw, _ = flow.cols[0]
+    box_top = flow.bottom - 52
+    cv.hline(fx, fx + fw, box_top, doc.ink, 0.4)
+    paragraph(cv, fx, box_top + 2, fw, f"{venue}, {year}, {f.city()}. © {year} Copyright held by the "
+              f"owner/author(s). https://doi.org/10.{rng.randint(1000, 9999)}/{rng.randint(1000000, 9999999)}",
+              doc.body.regular, 6.5, doc.ink, 1.2)
+    if flow.i == 0:
+        flow.bottom = box_top - 6
+    fill_body(flow, label(doc, "introduction"), figure_p=0.05, eq_p=0.08)
+
+
 FAMILIES = (("first_page", first_page), ("preprint", preprint), ("body", body_page), ("figure_page", figure_page),
-            ("references", references), ("journal", journal), ("table_page", table_page))
-WEIGHTS = (3, 1.5, 3.5, 1.2, 1.2, 1.2, 1)
+            ("references", references), ("journal", journal), ("table_page", table_page),
+            ("proceedings", proceedings))
+WEIGHTS = (3, 1.5, 3.5, 1.2, 1.2, 1.2, 1, 1.5)

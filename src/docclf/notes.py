@@ -155,7 +155,7 @@ def model_description(name: str, facts: dict[str, Any], holders: dict[str, str],
              "docclf's API, evaluate and export do the preprocessing for you:",
              "```\n"
              f"python app.py --model-uri models:/{name}/Production\n"
-             f"docclf evaluate --model models:/{name}@production --data-dir DIR\n"
+             f"docclf evaluate --model-uri models:/{name}@production --data-dir DIR\n"
              f"python export_model.py --model-uri models:/{name}/Production --format onnx\n"
              f"mlflow.pytorch.load_model(\"models:/{name}@production\")   # logits of preprocessed batches\n"
              "```"]

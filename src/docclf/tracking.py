@@ -210,10 +210,7 @@ class RunTracker:
         else:
             run = mlflow.MlflowClient().get_run(run_id)
         # Active (and RUNNING again when resumed) so that mlflow.pytorch.log_model can attach to it.
-        # System metrics (CPU, memory, disk, network; GPU with nvidia-ml-py) sample every 10 s in a
-        # thread; MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING=false turns them off.
-        wanted = os.environ.get("MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true").lower() not in ("false", "0")
-        mlflow.start_run(run_id=run.info.run_id, log_system_metrics=system_metrics and wanted)
+        mlflow.start_run(run_id=run.info.run_id)
         self.run_id: str = run.info.run_id
         self.experiment_id: str = run.info.experiment_id
         self.run_name: str = run.info.run_name
@@ -222,6 +219,25 @@ class RunTracker:
         self.datasets: dict[str, Any] = {}  # split -> mlflow dataset, once logged
         self.facts: dict[str, Any] | None = None  # what the description says about model and data
         self.model_id: str | None = None
+        wanted = os.environ.get("MLFLOW_ENABLE_SYSTEM_METRICS_LOGGING", "true").lower() not in ("false", "0")
+        self._monitor = self._start_system_metrics(resumed=run_id is not None) if system_metrics and wanted else None
+
+    def _start_system_metrics(self, resumed: bool) -> Any:
+        """CPU, memory, disk, network (GPU with nvidia-ml-py) every 10 s, in a thread, until the model
+        is logged: MLFLOW_SYSTEM_METRICS_SAMPLING_INTERVAL sets the period."""
+        from mlflow.system_metrics.system_metrics_monitor import SystemMetricsMonitor
+
+        monitor = SystemMetricsMonitor(self.run_id, resume_logging=resumed, tracking_uri=self.uri)
+        # log_model copies the run's metrics at the model's step (0) onto the logged model: keep
+        # system samples off step 0 so that the model's metrics are its test figures alone
+        monitor._logging_step = max(1, monitor._logging_step)
+        monitor.start()
+        return monitor
+
+    def _stop_system_metrics(self) -> None:
+        if self._monitor is not None:
+            self._monitor.finish()
+            self._monitor = None
 
     # -- what the UI shows about the run: its data and its description
     def log_datasets(self, data_dir: str | Path, splits: dict[str, tuple[list[str], list[str]]]) -> None:
@@ -319,6 +335,7 @@ class RunTracker:
             inputs=Schema([TensorSpec(np.dtype(np.float32), (-1, 3, image_size, image_size))]),
             outputs=Schema([TensorSpec(np.dtype(np.float32), (-1, len(meta["classes"])))]))
         example = np.zeros((1, 3, image_size, image_size), dtype=np.float32)
+        self._stop_system_metrics()  # training is over; see _start_system_metrics
         with tempfile.TemporaryDirectory() as tmp:
             meta_path = Path(tmp) / "docclf_model.json"
             meta_path.write_text(json.dumps(meta, indent=2))
@@ -329,8 +346,6 @@ class RunTracker:
                 input_example=example, extra_files=[str(meta_path)],
                 pip_requirements=[f"torch=={torch.__version__.split('+')[0]}", f"timm=={timm.__version__}"])
         self.model_id = info.model_id
-        # log_model made it the active model: the system-metrics thread would file its samples under it
-        mlflow.clear_active_model()
         return info.model_uri
 
     def end(self, status: str = "FINISHED") -> None:
@@ -338,6 +353,7 @@ class RunTracker:
         import mlflow
 
         try:
+            self._stop_system_metrics()
             self.flush()
             mlflow.end_run(status=status)
         except Exception as exc:

@@ -174,10 +174,11 @@ def test_parity_thresholds():
 
 @pytest.mark.parametrize("args, message", [
     ([], "exactly one of --model-uri, --run-id, --checkpoint"),
-    (["--model-uri", "doc_classifier"], "must look like models:/NAME"),
+    (["--model-uri", "doc_classifier"], "model 'doc_classifier' not found: give a checkpoint file"),
     (["--model-uri", "models:/doc_classifier/Staging"], "no version in stage Staging"),
     (["--run-id", "0" * 32], "cannot fetch model_final.pth"),
-    (["--checkpoint", "missing.pth"], "checkpoint missing.pth not found"),
+    (["--checkpoint", "missing.pth"], "model 'missing.pth' not found"),
+    (["--model-uri", "runs:/"], "model 'runs:/' is not a run URI"),
 ])
 def test_bad_input_is_one_line_with_exit_2(exported, capsys, args, message):
     capsys.readouterr()

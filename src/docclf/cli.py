@@ -36,8 +36,10 @@ def _preview(ns: argparse.Namespace) -> int:
 
 
 def _train(ns: argparse.Namespace) -> int:
+    from docclf.config import TrainConfig
     from docclf.modeling import resolve_model_name
-    from docclf.train import TrainConfig, train
+    from docclf.refs import MODEL_ARTIFACT
+    from docclf.train import train
 
     cfg = config_from_args(TrainConfig, ns)
     resolve_model_name(cfg.model)  # a typo fails now, before the dataset is read
@@ -48,7 +50,7 @@ def _train(ns: argparse.Namespace) -> int:
               f"{result.best_metric:.4f} at epoch {result.best_epoch}; "
               f"{test.get('split', 'test')} accuracy {test.get('accuracy', float('nan')):.4f}, "
               f"macro F1 {test.get('macro_f1', float('nan')):.4f}")
-        print(f"checkpoints: {result.output_dir}" + (f"   logged model: runs:/{result.run_id}/pytorch_model"
+        print(f"checkpoints: {result.output_dir}" + (f"   logged model: runs:/{result.run_id}/{MODEL_ARTIFACT}"
                                                        if result.model_uri else ""))
         print(f"register it: docclf registry register-model --run-id {result.run_id} --model-name doc_classifier")
         print("see it: mlflow ui  (in this folder), then open http://127.0.0.1:5000")

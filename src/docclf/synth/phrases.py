@@ -215,9 +215,14 @@ class LetterText:
             "amount": lang.money(round(10 ** rng.uniform(1.5, 4.3), 2)),
             "days": rng.choice([3, 5, 7, 10, 14, 30]), "time": rng.choice(["9:00", "10:30", "14:00", "15:30", "18:00", "19:30"]),
             "weekday": rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
-            "product": lambda r: r.choice(for_lang(vocab("invoice")["services"], lang.lang)).lower()
-            if lang.lang not in ("de",) else r.choice(for_lang(vocab("invoice")["services"], lang.lang)),
+            "product": lambda r: self._product(r),
         }
+
+    def _product(self, rng: random.Random) -> str:
+        """A line item of the invoice vocabulary, lower-cased mid-sentence (German nouns keep their capital)."""
+        item = fill(rng, rng.choice(for_lang(vocab("invoice")["services"], self.lang.lang)), [],
+                    {"n": rng.randint(10, 150), "month": rng.choice(self.lang.months)})
+        return item if self.lang.lang == "de" else item[:1].lower() + item[1:]
 
     @staticmethod
     def _ref(rng: random.Random, year: int) -> str:

@@ -525,9 +525,6 @@ def parse_bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
 
 
-_parse_bool = parse_bool  # the name tune/space.py used
-
-
 def add_config_args(parser: argparse.ArgumentParser, cls: type, only: typing.Iterable[str] | None = None,
                     required: typing.Iterable[str] = ()) -> None:
     """Add one flag per dataclass field (and its old spellings); defaults are SUPPRESSed so we know

@@ -683,14 +683,14 @@ def academic_dense(doc: Doc) -> None:
             break
         if key == "publications":
             section(doc.lang["publications"])
-            for k in range(1, rng.randint(6, 14)):
+            for k in range(1, rng.randint(10, 32)):
                 if y > doc.H - m - size * 2:
                     break
                 y = paragraph(cv, m, y, w, paper.reference(k, numbered=True), fam.regular, size, doc.ink, 1.22,
                               bottom=doc.H - m) + size * 0.3
         else:
             section(acad["sections"][key])
-            rows([fill(rng, t, [], extra) for t in pick_n(rng, acad[key], rng.randint(2, 4))], dated=key != "service")
+            rows([fill(rng, t, [], extra) for t in pick_n(rng, acad[key], rng.randint(3, 5))], dated=key != "service")
 
 
 def pick_n(rng: random.Random, items: list[str], k: int) -> list[str]:

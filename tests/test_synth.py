@@ -200,7 +200,8 @@ CLASS_WORDS = {
     "resume": {"experience", "education", "skills", "berufserfahrung", "ausbildung", "expérience", "formation",
                "experiencia", "formación", "esperienza", "istruzione", "werkervaring", "opleiding",
                "experiência", "formação", "languages", "sprachen", "langues", "idiomas", "lingue", "talen"},
-    "scientific_paper": {"et", "al.", "the", "of", "and", "we", "results", "figure", "table", "abstract"},
+    "scientific_paper": {"al.", "abstract", "introduction", "references", "figure", "table", "section", "proposed",
+                         "method", "results", "eq.", "zusammenfassung", "résumé", "resumen", "sommario", "resumo"},
 }
 
 

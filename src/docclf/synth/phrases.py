@@ -45,6 +45,7 @@ class PaperText:
         self.cites = rng.randint(15, 60)  # the size of this paper's bibliography
         self.tables = [self.field, self.common]
         self.section = rng.randint(0, 3)  # where in SECTION_ORDER the page starts
+        self.used: set[str] = set()  # sentence templates already on the page
 
     def _extra(self) -> dict[str, Any]:
         return {
@@ -89,9 +90,14 @@ class PaperText:
         return title_case(self.fill(self.rng.choice(self.common["title"])))
 
     def sentences(self, kind: str, n: int) -> str:
-        """n sentences of one section kind (abstract, intro, related, method, experiments, results, ...)."""
+        """n sentences of one section kind (abstract, intro, related, method, experiments, results, ...);
+        templates not yet used on the page come first, so a page rarely repeats a sentence."""
         pool = self.local["sentences"] if self.local is not None else self.common[kind]
-        return " ".join(self.fill(t) for t in pick(self.rng, pool, n))
+        fresh = [t for t in pool if t not in self.used]
+        chosen = pick(self.rng, fresh, n)
+        chosen += pick(self.rng, [t for t in pool if t not in chosen], n - len(chosen))
+        self.used.update(chosen)
+        return " ".join(self.fill(t) for t in chosen)
 
     def paragraph(self, kind: str | None = None, n: int | None = None) -> str:
         kind = kind or self.rng.choice(["intro", "related", "method", "method", "experiments", "results",

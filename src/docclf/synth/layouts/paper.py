@@ -256,6 +256,8 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
     doc, rng = flow.doc, flow.doc.rng
     if first_heading:
         flow.heading(first_heading)
+    elif flow.kind == "intro":  # a page from the middle of a paper: its text is past the introduction
+        flow.kind = rng.choice(["related", "method", "method", "experiments", "results", "results", "discussion"])
     guard = 0
     last = "heading" if first_heading else ""
     while not flow.full and guard < 200:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,8 @@ def make_tiny_dataset(root: Path, per_split: dict[str, int] | None = None, class
             folder = root / split / cls
             folder.mkdir(parents=True, exist_ok=True)
             for i in range(n):
-                draw_tiny_page(ci, hash((split, i)) % 10_000, size).save(folder / f"{cls}_{i:03d}.png")
+                # crc32, not hash(): str hashes change with PYTHONHASHSEED, and so did every page
+                draw_tiny_page(ci, zlib.crc32(f"{split}/{i}".encode()) % 10_000, size).save(folder / f"{cls}_{i:03d}.png")
     return root
 
 

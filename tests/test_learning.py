@@ -10,6 +10,9 @@ model through would fail here.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -118,3 +121,14 @@ def test_promotion_gate_refuses_a_genuinely_worse_model(runs, registry):
     assert "not promoted" in err and "--force" in err, err
     versions = registry("--action", "list-versions", "--model-name", name)
     assert {v["version"]: v["stage"] for v in versions} == {"1": "Production", "2": "None"}
+
+
+def test_tiny_datasets_are_the_same_in_every_process(tmp_path):
+    """conftest's pages once took their seeds from hash(), which differs with PYTHONHASHSEED."""
+    script = ("import hashlib, pathlib, sys; from conftest import make_tiny_dataset; "
+              "root = make_tiny_dataset(pathlib.Path(sys.argv[1])); "
+              "print(hashlib.sha256(b''.join(p.read_bytes() for p in sorted(root.rglob('*.png')))).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).parent)},
+                              check=True, timeout=120).stdout for seed in ("1", "2")}
+    assert len(digests) == 1, digests

@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(count_table(result.records))
     print(f"pages in {ns.output_dir}/clean and {ns.output_dir}/scanned; sources in {ns.output_dir}/SOURCES.md")
+    if result.removed:
+        print(f"removed {len(result.removed)} pages that are no longer in {ns.sources.name}")
     if result.failed:
         print(f"{len(result.failed)} pages failed (see the warnings above): {', '.join(result.failed[:8])}"
               + (" ..." if len(result.failed) > 8 else ""))

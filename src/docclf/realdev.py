@@ -98,6 +98,7 @@ class BuildResult:
 
     records: list[PageRecord] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- the pinned list
@@ -423,8 +424,22 @@ def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool
         result.records.append(PageRecord(file=name, label=doc.label, registry=src.registry, package=src.package,
                                          version=src.version, path=_shown_path(src, doc), page=page,
                                          licence=src.licence))
+    if not labels:
+        result.removed = prune_stale(out_dir, {page_file_name(s, d, p) for s, d, p in jobs})
     write_sources_table(result.records, out_dir / "SOURCES.md")
     return result
+
+
+def prune_stale(out_dir: Path, keep: set[str]) -> list[Path]:
+    """Delete pages no longer in the pinned list, so that the set on disk is the recipe's set."""
+    removed = []
+    for copy in ("clean", "scanned"):
+        for folder in [*(out_dir / copy / lab for lab in CLASSES), out_dir / OTHER / copy]:
+            for png in sorted(folder.glob("*__*.png")) if folder.is_dir() else []:
+                if png.name not in keep:
+                    png.unlink()
+                    removed.append(png)
+    return removed
 
 
 def _shown_path(src: Source, doc: Doc) -> str:

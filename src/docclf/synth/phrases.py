@@ -216,13 +216,19 @@ class LetterText:
         # One set of facts per letter, so the subject, body and closing agree with each other.
         self.extra = {
             "first": first, "First": first, "last": last, "name": f"{first} {last}", "company": fake.company(),
-            "city": fake.city(), "job": fake.job(), "ref": self._ref(rng, date.year),
+            "city": fake.city(), "job": self._job(rng, fake, lang.lang), "ref": self._ref(rng, date.year),
             "date": lambda r: lang.date(date + dt.timedelta(days=r.randint(-40, 40))),
             "amount": lang.money(round(10 ** rng.uniform(1.5, 4.3), 2)),
             "days": rng.choice([3, 5, 7, 10, 14, 30]), "time": rng.choice(["9:00", "10:30", "14:00", "15:30", "18:00", "19:30"]),
             "weekday": rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]),
             "product": lambda r: self._product(r),
         }
+
+    @staticmethod
+    def _job(rng: random.Random, fake: Any, lang: str) -> str:
+        """A job title in the letter's language (Faker's are English for Italian and Dutch)."""
+        roles = for_lang(vocab("resume"), lang).get("roles")
+        return rng.choice(roles) if roles and lang in ("it", "nl") else fake.job()
 
     def _product(self, rng: random.Random) -> str:
         """A line item of the invoice vocabulary, lower-cased mid-sentence (German nouns keep their capital)."""

@@ -487,7 +487,7 @@ def test_importing_the_package_loads_nothing():
 @pytest.mark.parametrize("argv,words", [
     (["--model-uri", "nowhere/model.pth"], "not found"),
     ([], "--model-uri"),
-    (["--model-uri", "models:/a/b/c"], "cannot read model URI"),
+    (["--model-uri", "models:/a/b/c"], "is not a model URI"),
     (["--model-uri", "x.pth", "--port", "0"], "--port must be positive"),
 ])
 def test_serve_cli_errors_are_one_line(argv, words, capsys):

@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast bench clean system-deps realdev
+.PHONY: help setup demo test test-fast bench clean system-deps screenshots realdev
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,8 +26,8 @@ demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, 
 	@# no network here means no ImageNet weights: from scratch, a higher learning rate and more epochs
 	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 25 --batch-size 32 --lr 2e-3 \
 		--image-size 160 --mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
-	$(PY) tune_hyperparameters.py --search-strategy random --n-trials 2 --epochs 2 --data-dir $(DEMO_DIR) \
-		--models mobilenetv3_small --image-sizes 160 --lrs 2e-3 --mlflow-experiment demo-tuning --study-name demo-tuning \
+	$(PY) tune_hyperparameters.py --search-strategy grid --epochs 6 --data-dir $(DEMO_DIR) --models mobilenetv3_small \
+		--image-sizes 160 --batch-sizes 32 --lrs 5e-4 3e-3 --mlflow-experiment demo-tuning --study-name demo-tuning \
 		--storage sqlite:///outputs/demo/optuna.db --output outputs/demo/tuning_results.json
 	$(PY) mlflow_utils.py --action best-run --experiment demo --metric val_f1 --register --model-name doc_classifier
 	$(PY) mlflow_utils.py --action transition-stage --model-name doc_classifier --version latest --stage Staging
@@ -67,6 +67,9 @@ test: $(VENV)/.installed system-deps  ## run the test suite
 
 test-fast: $(VENV)/.installed  ## run the tests that start no services, API servers or browser
 	$(PY) -m pytest -q -m "not services and not live"
+
+screenshots: $(VENV)/.installed system-deps  ## photograph the MLflow UI for the README (docs/img/), after make demo
+	$(PY) scripts/screenshots.py --tracking-uri sqlite:///mlflow.db --experiment demo --model-name doc_classifier --out docs/img
 
 bench: $(VENV)/.installed  ## run the benchmarks (prints tables)
 	$(PY) benchmarks/bench_generate.py

@@ -92,7 +92,11 @@ def test_prune_removes_only_pages_that_left_the_list(tmp_path):
             (tmp_path / copy / "letter").mkdir(parents=True, exist_ok=True)
             (tmp_path / copy / "letter" / name).write_bytes(b"png")
     (tmp_path / "clean" / "letter" / "notes.txt").write_text("mine")
-    removed = prune_stale(tmp_path, {"a__x_p1.png"})
-    assert sorted(p.name for p in removed) == ["b__y_p2.png", "b__y_p2.png"]
+    # a__x stays a letter; b__y moved to 'other', so its copies under letter/ are stale
+    keep = {label_dir(tmp_path, copy, lab) / name for copy in ("clean", "scanned")
+            for lab, name in (("letter", "a__x_p1.png"), ("other", "b__y_p2.png"))}
+    removed = prune_stale(tmp_path, keep)
+    assert sorted(str(p.relative_to(tmp_path)) for p in removed) == ["clean/letter/b__y_p2.png",
+                                                                     "scanned/letter/b__y_p2.png"]
     assert (tmp_path / "scanned" / "letter" / "a__x_p1.png").exists()
     assert (tmp_path / "clean" / "letter" / "notes.txt").exists()

@@ -425,18 +425,20 @@ def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool
                                          version=src.version, path=_shown_path(src, doc), page=page,
                                          licence=src.licence))
     if not labels:
-        result.removed = prune_stale(out_dir, {page_file_name(s, d, p) for s, d, p in jobs})
+        result.removed = prune_stale(out_dir, {label_dir(out_dir, copy, d.label) / page_file_name(s, d, p)
+                                               for s, d, p in jobs for copy in ("clean", "scanned")})
     write_sources_table(result.records, out_dir / "SOURCES.md")
     return result
 
 
-def prune_stale(out_dir: Path, keep: set[str]) -> list[Path]:
-    """Delete pages no longer in the pinned list, so that the set on disk is the recipe's set."""
+def prune_stale(out_dir: Path, keep: set[Path]) -> list[Path]:
+    """Delete pages no longer in the pinned list (or now under another class), so that the set on
+    disk is the recipe's set."""
     removed = []
     for copy in ("clean", "scanned"):
         for folder in [*(out_dir / copy / lab for lab in CLASSES), out_dir / OTHER / copy]:
             for png in sorted(folder.glob("*__*.png")) if folder.is_dir() else []:
-                if png.name not in keep:
+                if png not in keep:
                     png.unlink()
                     removed.append(png)
     return removed

@@ -69,7 +69,7 @@ def test_same_bytes_whatever_the_worker_count(dataset, tmp_path):
 def _generate_in_subprocess(cwd: Path, workers: int, hash_seed: str) -> Path:
     """Generate into cwd/data (a relative path, so even dataset.json can be compared byte for byte)."""
     cwd.mkdir()
-    cmd = [sys.executable, "-m", "docclf", "generate", "--output-dir", "data", "--num-per-class", "12",
+    cmd = [sys.executable, "-m", "docclf", "generate", "--output-dir", "data", "--num-per-class", "10",
            "--seed", "11", "--min-size", "64", "--max-size", "160", "--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "PYTHONHASHSEED": hash_seed}
     subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=cwd)
@@ -81,7 +81,7 @@ def test_every_page_identical_across_processes_and_worker_counts(tmp_path):
     before it, or the interpreter's string hash seed (it_IT city names once followed it)."""
     a = read_files(_generate_in_subprocess(tmp_path / "a", 1, "1"))
     b = read_files(_generate_in_subprocess(tmp_path / "b", 2, "2"))
-    assert len(a) == len(GENERATOR_CLASSES) * 12 * 2 + 2  # every page, its words file, manifest.csv, dataset.json
+    assert len(a) == len(GENERATOR_CLASSES) * 10 * 2 + 2  # every page, its words file, manifest.csv, dataset.json
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
 

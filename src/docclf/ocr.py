@@ -156,8 +156,11 @@ class Reader:
         gw, gh = grey.size
         if it is not None:
             for r in t.iterate_level(it, level):
-                text = (r.GetUTF8Text(level) or "").strip()
-                conf = r.Confidence(level)
+                try:
+                    text = (r.GetUTF8Text(level) or "").strip()
+                    conf = r.Confidence(level)
+                except RuntimeError:  # tesserocr raises "No text returned" for an empty word box
+                    continue
                 if not text or conf < self.cfg.min_conf:
                     continue
                 x0, y0, x1, y1 = r.BoundingBox(level)
@@ -200,7 +203,11 @@ def _ocr_file(args: tuple[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, 
         page = open_page(path)
     except (BadImageError, OSError) as exc:
         return None, str(exc).split("\n")[0]
-    return _worker_reader.read(page).to_dict(), None
+    try:
+        return _worker_reader.read(page).to_dict(), None
+    except RuntimeError as exc:  # Tesseract gave up on this page: the text view sits it out
+        log.warning("OCR failed on %s: %s", path, exc)
+        return PageWords(size=page.size, words=[], source="tesseract").to_dict(), None
 
 
 def words_for_files(paths: Sequence[str | Path], cfg: OcrConfig, cache_dir: str | Path | None = None,

@@ -13,6 +13,7 @@ import random
 from docclf.synth.canvas import paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import barcode, photo, qr_code, signature
+from docclf.synth.text import random_date  # Faker's dates move with today's date
 
 FORM_TITLES = ["Application Form", "Registration Form", "Change of Address Form", "Membership Application",
                "Patient Registration", "Enrollment Form", "Request Form", "Claim Form", "Consent Form",
@@ -188,7 +189,7 @@ def receipt_photo(doc: Doc) -> None:
         y += size * 1.5
         cv.text_center(cx, y, line, mono.regular, size, (40, 40, 40))
     y += size * 2
-    cv.text(x0 + size, y, f"{doc.fake.date(pattern='%d.%m.%Y')}  {rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}",
+    cv.text(x0 + size, y, f"{random_date(rng):%d.%m.%Y}  {rng.randint(7, 21):02d}:{rng.randint(0, 59):02d}",
             mono.regular, size, (40, 40, 40))
     total = 0.0
     for _ in range(rng.randint(2, 14)):

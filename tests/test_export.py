@@ -75,6 +75,34 @@ def test_sidecar_says_everything_a_server_needs(exported):
     assert side["files"]["onnx"] == "model.onnx" and side["recommended"] in side["files"]
 
 
+def test_int8_is_built_run_and_judged_even_where_the_policy_drops_it(exported, tmp_path):
+    """On CPUs where QDQ INT8 is slower than float the file is dropped, so nothing else runs it: here it is
+    quantised, run on the parity pages and judged, and --keep-slow-int8 keeps an accurate one for serving."""
+    out = tmp_path / "int8"
+    code = run(["export", "--model-uri", str(exported["checkpoint"]), "--format", "int8", "--keep-slow-int8",
+                "--output-dir", str(out), "--data-dir", str(exported["data"] / "val"), "--no-log-to-mlflow",
+                "--cache-dir", str(exported["root"] / "cache"), "--threads", "1", *FAST])
+    side = json.loads((out / "model.json").read_text())
+    int8 = side["parity"]["formats"]["int8"]
+    assert code == (0 if int8["passed"] else 1)
+    # judged: run on every parity page and timed against float ONNX
+    # calibrated on half of the 20 validation pages, judged on the other half
+    assert int8["calibration_images"] == 10 and int8["n_images"] == 10
+    assert 0 <= int8["top1_agreement"] <= 1 and int8["reason"] and int8["speedup_vs_onnx"]["cpu"]["batch32"] > 0
+    assert 0 <= int8["accuracy_export"] <= 1 and int8["speed"]["latency_ms_p50"] > 0
+    assert int8["speedup_vs_onnx"]["batch1"] > 0 and int8["speedup_vs_onnx"]["batch32"] > 0
+    assert int8["passed"] == (int8["accuracy_pytorch"] - int8["accuracy_export"] <= 0.01)
+    assert int8["kept"] == int8["passed"]  # slow or not: --keep-slow-int8
+    assert (out / "model_int8.onnx").exists() == int8["kept"] == (side.get("recommended") == "int8")
+    if int8["kept"]:  # a kept file loads and runs on its own, with a dynamic batch
+        import onnxruntime as ort
+
+        sess = ort.InferenceSession(str(out / "model_int8.onnx"), providers=["CPUExecutionProvider"])
+        x = np.random.default_rng(0).standard_normal((2, 3, 64, 64)).astype(np.float32)
+        logits = sess.run(None, {side["input"]["name"]: x})[0]
+        assert logits.shape == (2, 5) and np.isfinite(logits).all()
+
+
 def test_each_format_loads_and_runs_without_docclf(exported):
     """Plain python: onnxruntime and torch.jit.load, with the sidecar as the only guide, on batches of 1 and 3."""
     script = textwrap.dedent("""

@@ -68,7 +68,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         try:
             if predicate():
                 return
-        except (KeyError, optuna.exceptions.OptunaError):  # the study is not there yet
+        except (KeyError, FileNotFoundError, optuna.exceptions.OptunaError):  # the study or file is not there yet
             pass
         time.sleep(0.3)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
@@ -328,8 +328,12 @@ def test_interrupted_then_killed_tuner_resumes_without_rerunning_finished_trials
 @pytest.mark.slow
 def test_two_workers_split_a_grid_without_duplicates(tiny_dataset, tmp_path):
     lrs = [1e-3, 2e-3, 3e-3, 4e-3]
-    workers = [start_tuner(cli_args(tiny_dataset, lrs=lrs, threads=1, output=f"w{i}.json"), tmp_path / f"w{i}.log")
-               for i in range(2)]
+    workers = [start_tuner(cli_args(tiny_dataset, lrs=lrs, threads=1, output="w0.json"), tmp_path / "w0.log")]
+    # the second joins while the first is on its first trial, with three left: on a loaded machine both
+    # starting at once let one worker finish the grid before the other had imported torch
+    wait_for(lambda: Path("outputs/tuning/tune-test-grid/trial-0000/train.log").exists(), 300,
+             "the first worker's first trial")
+    workers.append(start_tuner(cli_args(tiny_dataset, lrs=lrs, threads=1, output="w1.json"), tmp_path / "w1.log"))
     for i, w in enumerate(workers):
         assert w.wait(300) == 0, (tmp_path / f"w{i}.log").read_text()[-3000:]
     trials = load_trials("tune-test-grid")

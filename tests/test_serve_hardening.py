@@ -88,6 +88,27 @@ def test_no_response_or_log_shows_tracking_credentials(tracking_uri, caplog):
         assert SECRET not in text, text
 
 
+def test_mlflow_params_tags_and_tracking_errors_hide_credentials(tmp_path):
+    """Training logs its options as params, --tracking-uri included: the password must not be stored."""
+    import mlflow
+
+    from docclf import tracking
+
+    with pytest.raises(UsageError) as err:
+        tracking.connect(f"http://user:{SECRET}@127.0.0.1:9")
+    assert SECRET not in str(err.value) and "http://***@127.0.0.1:9" in str(err.value)
+    uri = f"sqlite:///{tmp_path}/mlflow.db"
+    tracker = tracking.RunTracker(uri, "redact", "r")
+    try:
+        tracker.log_params({"tracking_uri": f"http://user:{SECRET}@mlflow:5000", "lr": 0.1})
+        tracker.set_tags({"storage": f"postgresql://u:{SECRET}@db/optuna", "note": f"https://h/?token={SECRET}"})
+    finally:
+        tracker.end()
+    data = mlflow.MlflowClient(uri).get_run(tracker.run_id).data
+    assert data.params["tracking_uri"] == "http://***@mlflow:5000" and data.params["lr"] == "0.1"
+    assert data.tags["storage"] == "postgresql://***@db/optuna" and SECRET not in str(data.tags)
+
+
 def test_model_endpoint_shows_no_server_paths(tiny, tmp_path):
     app = create_app(ServeConfig(model_uri=tiny.checkpoint, backend="onnx", reload_interval=0,
                                  export_dir=str(tmp_path / "server-side")), start=False)

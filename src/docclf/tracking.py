@@ -21,6 +21,7 @@ from typing import Any
 
 from docclf.errors import UsageError
 from docclf.locks import file_lock
+from docclf.redact import redact_text, redact_uri
 from docclf.refs import CHECKPOINT_ARTIFACT, MODEL_ARTIFACT, parse_run_id
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def connect(uri: str) -> None:
         try:
             requests.get(uri.rstrip("/") + "/health", timeout=5).raise_for_status()
         except requests.RequestException as exc:
-            raise UsageError(f"tracking server {uri} is unreachable ({type(exc).__name__}); start it "
+            raise UsageError(f"tracking server {redact_uri(uri)} is unreachable ({type(exc).__name__}); start it "
                              "(`mlflow server ...`) or unset MLFLOW_TRACKING_URI to use the local "
                              f"{DEFAULT_TRACKING_URI}") from None
     elif uri.startswith("file:") or (not uri.startswith(("sqlite:", "postgresql", "mysql")) and "://" not in uri):
@@ -278,14 +279,15 @@ class RunTracker:
         from mlflow.entities import Param
 
         existing = self._client.get_run(self.run_id).data.params
-        fresh = [Param(k, str(v)[:6000]) for k, v in params.items() if k not in existing]
+        # a --tracking-uri with a password is a param like any other: never store the password
+        fresh = [Param(k, redact_text(str(v))[:6000]) for k, v in params.items() if k not in existing]
         for i in range(0, len(fresh), 100):
             self._client.log_batch(self.run_id, params=fresh[i:i + 100])
 
     def set_tags(self, tags: dict[str, Any]) -> None:
         from mlflow.entities import RunTag
 
-        self._client.log_batch(self.run_id, tags=[RunTag(k, str(v)) for k, v in tags.items()])
+        self._client.log_batch(self.run_id, tags=[RunTag(k, redact_text(str(v))) for k, v in tags.items()])
 
     # -- metrics, buffered
     def log_metrics(self, metrics: dict[str, float], step: int) -> bool:
@@ -370,7 +372,7 @@ def download_run_checkpoint(run_ref: str, dst: str | Path) -> Path:
                                                         dst_path=str(dst)))
     except Exception as exc:
         raise UsageError(f"cannot fetch {CHECKPOINT_ARTIFACT} of run {run_id} from "
-                         f"{mlflow.get_tracking_uri()} ({type(exc).__name__}); check the run id "
+                         f"{redact_uri(mlflow.get_tracking_uri())} ({type(exc).__name__}); check the run id "
                          "and --tracking-uri") from None
 
 
@@ -382,7 +384,7 @@ def load_logged_model(uri: str) -> tuple[Any, dict[str, Any]]:
         model = mlflow.pytorch.load_model(uri, map_location="cpu")
         local = mlflow.artifacts.download_artifacts(uri.rstrip("/") + "/extra_files/docclf_model.json")
     except Exception as exc:
-        raise UsageError(f"cannot load model {uri} from {mlflow.get_tracking_uri()} "
+        raise UsageError(f"cannot load model {uri} from {redact_uri(mlflow.get_tracking_uri())} "
                          f"({type(exc).__name__}: {str(exc).splitlines()[0][:200]})") from None
     return model, json.loads(Path(local).read_text())
 

@@ -147,6 +147,11 @@ class PaperText:
     def arxiv_class(self) -> str:
         return self.rng.choice(self.field["arxiv"])
 
+    def series(self, n: int) -> list[str]:
+        """Legend entries of a figure: the compared methods or conditions."""
+        names = pick(self.rng, self.field["baseline"], n)
+        return names + [f"Ours ({k})" for k in range(1, n - len(names) + 1)]
+
     def ack(self) -> str:
         return " ".join(self.fill(t) for t in pick(self.rng, self.common["ack"], 2))
 

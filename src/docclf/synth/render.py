@@ -184,7 +184,18 @@ def x_labels(doc: Doc, n: int) -> list[str]:
         return [f"Q{i % 4 + 1}" for i in range(n)]
     if kind == 2:
         return [m[:3] for m in doc.lang.months][:n] if n <= 12 else [str(i + 1) for i in range(n)]
-    return [doc.fake.word()[:8].capitalize() for _ in range(n)]
+    return [name[:10] for name in series_names(doc, n)]
+
+
+def series_names(doc: Doc, n: int) -> list[str]:
+    """Names for categories and legend entries: the methods a paper compares, or years and places."""
+    rng = doc.rng
+    if hasattr(doc.text, "series"):
+        return doc.text.series(n)
+    if rng.random() < 0.5:
+        start = rng.randint(2010, 2024)
+        return [str(start + i) for i in range(n)]
+    return [doc.fake.city()[:12] for _ in range(n)]
 
 
 def bar_chart(doc: Doc, x: float, y: float, w: float, h: float, face: Face, size: float) -> None:
@@ -203,7 +214,7 @@ def bar_chart(doc: Doc, x: float, y: float, w: float, h: float, face: Face, size
             top = y1 - (y1 - y0) * vals[j, i] / ymax
             doc.cv.rect(bx, top, bx + bw, y1, fill=cols[j])
     if k > 1:
-        legend(doc, x1 - w * 0.3, y0, [doc.fake.word().capitalize() for _ in range(k)], cols, face, size)
+        legend(doc, x1 - w * 0.3, y0, series_names(doc, k), cols, face, size)
 
 
 def line_chart(doc: Doc, x: float, y: float, w: float, h: float, face: Face, size: float,
@@ -264,7 +275,7 @@ def pie_chart(doc: Doc, x: float, y: float, w: float, h: float, face: Face, size
     if rng.random() < 0.4:  # donut
         doc.cv.ellipse(cx - d * 0.28, cy - d * 0.28, cx + d * 0.28, cy + d * 0.28, fill=doc.cv.img.getpixel(
             (min(doc.cv.img.width - 1, doc.cv.px(x + 1)), min(doc.cv.img.height - 1, doc.cv.px(y + 1)))))
-    names = [f"{doc.fake.word().capitalize()} {round(v * 100)}%" for v in vals]
+    names = [f"{name} {round(v * 100)}%" for name, v in zip(series_names(doc, len(vals)), vals)]
     legend(doc, x + d + w * 0.08, cy - n * size * 0.8, names, cols, face, size)
 
 

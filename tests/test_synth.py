@@ -280,7 +280,7 @@ def test_phrase_builders_fill_every_template(lang):
         cv = CvText(rng, fake, Lang(locale))
         local += [cv.role(), cv.profile(), cv.degree(), cv.school_note(), *cv.bullets(8),
                   *(cv.heading(k) for k in ("profile", "experience", "education", "skills", "languages"))]
-        texts += [*cv.skills(5), *(cv.item(k) for k in ("certs", "languages", "projects", "interests", "awards",
+        texts += [*cv.skills(5), *cv.skills_with_levels(3), *(cv.item(k) for k in ("certs", "languages", "projects", "interests", "awards",
                                                           "volunteering"))]
         slides = SlideText(rng, fake, Lang(locale))
         texts += [slides.title, slides.section(), slides.block(), slides.quote(), *slides.titles(5),

@@ -336,6 +336,10 @@ class CvText:
     def skills(self, n: int) -> list[str]:
         return pick(self.rng, self.domain["skill"], n)
 
+    def skills_with_levels(self, n: int) -> list[str]:
+        """Skills with a spelled-out level: "Python (Advanced)"."""
+        return [f"{s} ({self.rng.choice(self.table['skill_levels'])})" for s in self.skills(n)]
+
     def degree(self) -> str:
         return self.fill(self.rng.choice(self.table["degree"]))
 

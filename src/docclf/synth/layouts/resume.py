@@ -211,7 +211,9 @@ def classic(doc: Doc) -> None:
         if key == "profile":
             y = paragraph(cv, m, y, w, profile_text(doc), doc.body.regular, size, doc.ink, 1.3, bottom=bottom) + size
         elif key == "skills":
-            text = rng.choice([", ", " · ", " | "]).join(doc.text.skills(rng.randint(5, 14)))
+            n_skills = rng.randint(5, 14)
+            skills = doc.text.skills_with_levels(n_skills) if rng.random() < 0.35 else doc.text.skills(n_skills)
+            text = rng.choice([", ", " · ", " | "]).join(skills)
             y = paragraph(cv, m, y, w, text, doc.body.regular, size, doc.ink, 1.3, bottom=bottom) + size
             langs = ", ".join(f"{n} ({lv})" for n, lv in doc.text.languages(rng.randint(2, 4)))
             y = paragraph(cv, m, y, w, f"{doc.text.heading('languages')}: {langs}", doc.body.regular, size, doc.ink,

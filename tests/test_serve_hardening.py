@@ -7,13 +7,13 @@ import io
 import logging
 
 import pytest
+from serve_support import image_bytes, trained_model
 
 from docclf.errors import UsageError
 from docclf.redact import redact_text, redact_uri
 from docclf.serve import create_app
 from docclf.serve.config import ServeConfig, config_from_env
 from docclf.serve.worker import RequestError, RequestScanner
-from serve_support import image_bytes, trained_model
 
 SECRET = "pa55word"
 
@@ -107,15 +107,6 @@ def test_mlflow_params_tags_and_tracking_errors_hide_credentials(tmp_path):
     data = mlflow.MlflowClient(uri).get_run(tracker.run_id).data
     assert data.params["tracking_uri"] == "http://***@mlflow:5000" and data.params["lr"] == "0.1"
     assert data.tags["storage"] == "postgresql://***@db/optuna" and SECRET not in str(data.tags)
-
-
-def test_model_endpoint_shows_no_server_paths(tiny, tmp_path):
-    app = create_app(ServeConfig(model_uri=tiny.checkpoint, backend="onnx", reload_interval=0,
-                                 export_dir=str(tmp_path / "server-side")), start=False)
-    assert app.extensions["docclf"].service.check_once()
-    body = app.test_client().get("/model").get_json()
-    assert body["backend"] == "onnx" and body["classes"] and body["version"]
-    assert "server-side" not in str(body) and "onnx_path" not in body
 
 
 # --------------------------------------------------------------------------- limits and the token

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from serve_support import CLASSES, image_bytes, register, trained_model
 
 from docclf.serve.server import gunicorn_command
-from serve_support import CLASSES, image_bytes, register, trained_model
 
 pytestmark = pytest.mark.live
 

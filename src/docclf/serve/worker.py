@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import selectors
 import socket
@@ -23,7 +24,7 @@ import time
 from functools import partial
 from typing import Any
 
-from gunicorn.workers.gthread import ThreadWorker, TConn
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 MAX_HEAD_BYTES = 64 * 1024  # request line + headers; gunicorn's own limits (8190 per field) apply after
 BUFFER_BUDGET_REQUESTS = 8  # bodies of this many largest-allowed requests may be buffered at once per worker
@@ -156,8 +157,7 @@ class BufferingWorker(ThreadWorker):
     configured = False  # True in the subclass `docclf serve` makes from its ServeConfig
 
     def init_process(self) -> None:
-        import os
-
+        from docclf.errors import UsageError
         from docclf.serve.config import config_from_env
 
         # `docclf serve` sets the class attributes; plain gunicorn reads DOCCLF_* like the app does
@@ -165,7 +165,7 @@ class BufferingWorker(ThreadWorker):
             try:
                 cfg = config_from_env(os.environ)
                 self.read_timeout, self.max_request_bytes = float(cfg.read_timeout), cfg.max_request_bytes
-            except Exception as exc:  # the app refuses the same settings with the full message
+            except (UsageError, ValueError, TypeError) as exc:  # the app refuses them too, in full
                 self.log.warning("DOCCLF_* settings: %s; reading requests with the default limits", exc)
         self.reading: dict[TConn, float] = {}  # connection -> deadline
         self.buffered = 0  # bytes held by connections still being read
@@ -215,14 +215,14 @@ class BufferingWorker(ThreadWorker):
         if not data:
             return self._drop(conn)  # the client went away
         had_head = scanner.head_end is not None
+        if self.buffered + len(data) > BUFFER_BUDGET_REQUESTS * self.max_request_bytes:
+            return self._refuse(conn, RequestError(503, "server_busy", "the server is receiving too many uploads "
+                                                                       "at once; retry in a few seconds"))
+        self.buffered += len(data)  # before feed(): _stop_reading takes back all the scanner holds
         try:
-            if self.buffered + len(data) > BUFFER_BUDGET_REQUESTS * self.max_request_bytes:
-                raise RequestError(503, "server_busy", "the server is receiving too many uploads at once; "
-                                                       "retry in a few seconds")
             complete = scanner.feed(data)
         except RequestError as err:
             return self._refuse(conn, err)
-        self.buffered += len(data)
         if scanner.expect_continue and not had_head and scanner.head_end is not None and not complete:
             try:
                 conn.sock._sock.send(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits for it before a large body

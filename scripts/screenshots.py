@@ -113,6 +113,23 @@ def open_page(driver: Any, base_url: str, route: str, expect: str, timeout: floa
     raise TimeoutError(f"#/{route} did not show {expect!r} within {timeout:.0f} s; it shows: {text[:500]!r}")
 
 
+def filter_charts(driver: Any, text: str) -> None:
+    """Type into the chart tab's search box, as a user narrowing the charts would."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, "input[placeholder='Search metric charts']").send_keys(text)
+    time.sleep(2)
+
+
+def expand_rows(driver: Any) -> None:
+    """Show a parent run's trials in the runs table (its "Expand rows" switch), if there is one."""
+    from selenium.webdriver.common.by import By
+
+    for button in driver.find_elements(By.XPATH, "//button[normalize-space()='Expand rows']"):
+        button.click()
+        time.sleep(1.5)
+
+
 def chart_traces(driver: Any) -> dict[str, list[tuple[str, int]]]:
     """Each chart card on the page: its title -> [(plotly trace type, points)]."""
     return driver.execute_script("""
@@ -166,7 +183,9 @@ def pick_subjects(tracking_uri: str, experiment: str, model_name: str) -> dict[s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tracking-uri", default="sqlite:///mlflow.db", help="the store to show (make demo's)")
-    parser.add_argument("--experiment", default="demo", help="experiment whose best run and runs table are shown")
+    parser.add_argument("--experiment", default="demo", help="experiment whose best run is shown")
+    parser.add_argument("--table-experiment", default="demo-tuning",
+                        help="experiment whose runs table is shown (the search: a parent and its trials)")
     parser.add_argument("--model-name", default="doc_classifier", help="registered model whose version is shown")
     parser.add_argument("--out", default="docs/img", help="folder for the PNGs")
     args = parser.parse_args(argv)
@@ -180,18 +199,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     e, r, v = subjects["experiment_id"], subjects["run_id"], subjects["version"]
-    shots = [("mlflow_run.png", f"experiments/{e}/runs/{r}", "Created by"),
-             ("mlflow_run_charts.png", f"experiments/{e}/runs/{r}/model-metrics", "val_f1"),
-             ("mlflow_runs_table.png", f"experiments/{e}/runs", "matching runs"),
-             ("mlflow_model_version.png", f"models/{args.model_name}/versions/{v}", "Validation")]
+    table = pick_subjects(args.tracking_uri, args.table_experiment, args.model_name)["experiment_id"]
+    # (file, page, text that says it has rendered, charts to filter to)
+    shots = [("mlflow_run.png", f"experiments/{e}/runs/{r}", "Created by", None),
+             ("mlflow_run_charts.png", f"experiments/{e}/runs/{r}/model-metrics", "Model metrics", "accuracy"),
+             ("mlflow_runs_table.png", f"experiments/{table}/runs", "matching runs", None),
+             ("mlflow_model_version.png", f"models/{args.model_name}/versions/{v}", "Validation", None)]
     out = Path(args.out)
     with tempfile.TemporaryDirectory(prefix="docclf-shots-") as tmp:
         proc, url = start_ui(args.tracking_uri, Path(tmp) / "mlflow.log")
         driver = None
         try:
             driver = open_browser(Path(tmp) / "profile")
-            for name, route, expect in shots:
+            for name, route, expect, charts in shots:
                 open_page(driver, url, route, expect)
+                if charts:
+                    filter_charts(driver, charts)
+                expand_rows(driver)
                 size = save_png(driver.get_screenshot_as_png(), out / name)
                 print(f"{out / name}: {size / 1000:.0f} KB ({route})")
         finally:

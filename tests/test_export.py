@@ -85,9 +85,8 @@ def test_int8_is_built_run_and_judged_even_where_the_policy_drops_it(exported, t
     side = json.loads((out / "model.json").read_text())
     int8 = side["parity"]["formats"]["int8"]
     assert code == (0 if int8["passed"] else 1)
-    # judged: run on every parity page and timed against float ONNX
-    # calibrated on half of the 20 validation pages, judged on the other half
-    assert int8["calibration_images"] == 10 and int8["n_images"] == 10
+    # calibrated on half of the 20 validation pages, judged on the other half, timed against float ONNX
+    assert int8["calibration_images"] == 10 and int8["n_images"] == 10 and side["parity"]["n_images"] == 20
     assert 0 <= int8["top1_agreement"] <= 1 and int8["reason"] and int8["speedup_vs_onnx"]["cpu"]["batch32"] > 0
     assert 0 <= int8["accuracy_export"] <= 1 and int8["speed"]["latency_ms_p50"] > 0
     assert int8["speedup_vs_onnx"]["batch1"] > 0 and int8["speedup_vs_onnx"]["batch32"] > 0

@@ -1,7 +1,7 @@
 """Stalled clients vs the API, side by side in one run: gunicorn's threaded worker vs docclf's set-up.
 
-Each server (1 worker, 4 threads, a random-weight model, PyTorch backend) gets N connections that
-stop mid-request (half a header; a body announced as 100 kB after a few bytes), then /health and
+Each server (1 worker, 4 threads, a random-weight model, PyTorch backend) answers one /predict with
+no stalled client (the machine's own pace), then gets N connections that stop mid-request (half a header; a body announced as 100 kB after a few bytes), then /health and
 /predict are timed (5 s client timeout), then we wait for the server to drop the stalled clients.
 
     python benchmarks/bench_slow_clients.py                 # 64 stalled connections, read timeout 5 s
@@ -68,6 +68,7 @@ def measure(url: str, n: int, wait: float) -> dict[str, str]:
     port = int(url.rsplit(":", 1)[1])
     page = io.BytesIO()
     Image.new("RGB", (90, 120), "white").save(page, "PNG")
+    result = {"/predict, none stalled": timed("POST", url + "/predict", files={"file": ("p.png", page.getvalue())})}
     socks = []
     try:
         for i in range(n):
@@ -76,8 +77,8 @@ def measure(url: str, n: int, wait: float) -> dict[str, str]:
                       b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\nab")
             socks.append(s)
         t_open = time.monotonic()
-        result = {"/health": timed("GET", url + "/health"),
-                  "/predict": timed("POST", url + "/predict", files={"file": ("p.png", page.getvalue())})}
+        result["/health"] = timed("GET", url + "/health")
+        result["/predict"] = timed("POST", url + "/predict", files={"file": ("p.png", page.getvalue())})
         pending = list(socks)
         while pending and time.monotonic() - t_open < wait:
             for s in select.select(pending, [], [], 0.5)[0]:
@@ -110,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
                 os.killpg(proc.pid, signal.SIGINT)
                 proc.wait(30)
     print(f"{args.connections} stalled connections, 1 worker x 4 threads")
-    print(f"{'':18}" + "".join(f"{s:>28}" for s in rows))
+    print(f"{'':22}" + "".join(f"{s:>32}" for s in rows))
     for key in next(iter(rows.values())):
-        print(f"{key:18}" + "".join(f"{rows[s][key]:>28}" for s in rows))
+        print(f"{key:22}" + "".join(f"{rows[s][key]:>32}" for s in rows))
     return 0
 
 

@@ -88,6 +88,11 @@ def test_no_response_or_log_shows_tracking_credentials(tracking_uri, caplog):
         assert SECRET not in text, text
 
 
+def test_user_errors_never_quote_credentials():
+    err = UsageError(f"cannot open the study storage postgresql://u:{SECRET}@db/optuna; check it")
+    assert str(err) == "cannot open the study storage postgresql://***@db/optuna; check it"
+
+
 def test_mlflow_params_tags_and_tracking_errors_hide_credentials(tmp_path):
     """Training logs its options as params, --tracking-uri included: the password must not be stored."""
     import mlflow

@@ -42,7 +42,8 @@ def _check(spec: dict, path: str, method: str, resp) -> dict:
 
 def test_the_document_is_valid_openapi(spec):
     validate_spec(spec)
-    assert {"Prediction", "BatchResult", "ModelDetails", "Error", "Ready", "Health"} <= set(spec["components"]["schemas"])
+    schemas = set(spec["components"]["schemas"])
+    assert {"Prediction", "BatchResult", "ModelDetails", "Error", "Ready", "Health"} <= schemas
 
 
 def test_every_json_response_matches_the_document(app, spec):

@@ -336,7 +336,9 @@ class TuneConfig:
 
     @property
     def resolved_direction(self) -> Direction:
-        return metric_direction(self.metric) if self.direction == "auto" else self.direction  # type: ignore[return-value]
+        if self.direction == "auto":
+            return metric_direction(self.metric)
+        return "maximize" if self.direction == "maximize" else "minimize"
 
     @property
     def resolved_study_name(self) -> str:

@@ -12,7 +12,7 @@ import random
 import re
 from typing import Any
 
-from docclf.synth.text import fill, for_lang, pick, random_date, sentence_case, title_case, vocab
+from docclf.synth.text import fill, for_lang, lorem, pick, random_date, sentence_case, title_case, vocab
 
 AN = re.compile(r"\b([Aa]) ((?!uni|use|Eu|eu|one)[aeiouAEIOU])")  # "a organoid" -> "an organoid"
 SECTION_ORDER = (("Introduction",), ("Related Work", "Background", "Preliminaries"),
@@ -21,6 +21,9 @@ SECTION_ORDER = (("Introduction",), ("Related Work", "Background", "Preliminarie
                  ("Results", "Main Results", "Evaluation"), ("Discussion", "Ablation Study", "Limitations"),
                  ("Conclusion", "Conclusions"))
 CENTS = re.compile(r"[.,]00(?!\d)")
+LOREM_DECK_P = 0.1  # share of decks, and of CVs below, still filled with a template's lorem ipsum
+LOREM_CV_P = 0.06
+MERGE_P = 0.04  # letters saved as mail-merge templates (recipient and salutation left as fields)
 VARIABLES = ["x", "z", "w", "u", "v", "h", "y", "t", "s", "k", "n", "m"]  # Latin: body fonts may lack Greek
 
 
@@ -215,6 +218,7 @@ class LetterText:
         table = for_lang(vocab("letter"), lang.lang)
         self.rng, self.fake, self.lang, self.table = rng, fake, lang, table
         types = [name for name, t in sorted(table["types"].items()) if t["kind"] in kinds] or sorted(table["types"])
+        self.merge = rng.random() < MERGE_P
         self.type = table["types"][rng.choice(types)]
         first, last = fake.first_name(), fake.last_name()
         date = random_date(rng)
@@ -298,6 +302,7 @@ class CvText:
         self.table = for_lang(data, lang.lang)
         self.domain = data["domains"][rng.choice(sorted(data["domains"]))]
         self.certs_list = data["certs"]
+        self.lorem = rng.random() < LOREM_CV_P  # a CV template with its placeholder text left in
         self.tables = [self.table, self.domain]
         self.extra = {
             "pct": lambda r: r.choice([10, 12, 15, 18, 20, 25, 30, 35, 40, 50, 60]),
@@ -306,8 +311,10 @@ class CvText:
             "money": lambda r: whole_money(lang, r.choice([50, 120, 250, 400, 750]) * 1000),
             "tool": lambda r: r.choice(self.domain["skill"]), "city": lambda r: fake.city(),
             "company": lambda r: fake.company(), "role": lambda r: self.role(), "Role": lambda r: self.role(),
-            "year": lambda r: r.randint(2005, 2024),
+            "year": lambda r: r.randint(2005, 2024), "first": fake.first_name(), "First": None,
+            "pronoun": rng.choice(["him", "her", "them"]),
         }
+        self.extra["First"] = self.extra["first"]
 
     def fill(self, template: str) -> str:
         return sentence_case(fill(self.rng, template, self.tables, self.extra))
@@ -326,10 +333,16 @@ class CvText:
     def profile(self, n: int | None = None) -> str:
         rng = self.rng
         n = n or rng.randint(2, 4)
+        if self.lorem:
+            return lorem(rng, rng.randint(20, 60)) + "."
+        if "about" in self.table and rng.random() < 0.25:  # the third-person "About" of web resumes
+            return " ".join(self.fill(t) for t in pick(rng, self.table["about"], n + 1))
         first, rest = self.table["profile"][0], self.table["profile"][1:]
         return " ".join(self.fill(t) for t in [first] + pick(rng, rest, n - 1))
 
     def bullets(self, n: int) -> list[str]:
+        if self.lorem:
+            return [lorem(self.rng, self.rng.randint(5, 14)) for _ in range(n)]
         pool = self.domain["bullet"] if self.lang.lang == "en" else self.table["bullets"]
         return [self.fill(t) for t in pick(self.rng, pool, n)]
 
@@ -412,17 +425,27 @@ class SlideText:
             "venue": lambda r: r.choice(["NeurIPS", "ICML", "ACL", "CVPR", "KDD", "AAAI", "ICLR"]),
         }
         self.title = self._fill(rng.choice(self.deck["title"]))
+        # Downloaded templates keep their placeholder text: real decks full of lorem ipsum are common.
+        self.lorem = rng.random() < LOREM_DECK_P
+        if self.lorem:
+            self.title = lorem(rng, rng.randint(2, 4)).title()
 
     def _fill(self, template: str) -> str:
         return sentence_case(fill(self.rng, template, self.tables, self.extra))
 
     def slide_title(self) -> str:
+        if self.lorem:
+            return lorem(self.rng, self.rng.randint(1, 3)).title()
         return self._fill(self.rng.choice(self.deck["slide_title"]))
 
     def titles(self, n: int) -> list[str]:
+        if self.lorem:
+            return [self.slide_title() for _ in range(n)]
         return [self._fill(t) for t in pick(self.rng, self.deck["slide_title"], n)]
 
     def bullets(self, n: int) -> list[str]:
+        if self.lorem:
+            return [lorem(self.rng, self.rng.randint(4, 16)) for _ in range(n)]
         return [self._fill(t) for t in pick(self.rng, self.deck["bullet"], n)]
 
     def section(self) -> str:

@@ -197,3 +197,12 @@ LOREM = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmo
          "labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco "
          "laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in "
          "voluptate velit esse cillum dolore eu fugiat nulla pariatur.")
+
+
+def lorem(rng: random.Random, words: int) -> str:
+    """Placeholder text as unfilled templates carry it: `words` words of lorem ipsum from a random start."""
+    pool = LOREM.split()
+    start = rng.randrange(len(pool))
+    out = [pool[(start + k) % len(pool)] for k in range(words)]
+    text = " ".join(out).rstrip(".,")
+    return text[:1].upper() + text[1:]

@@ -31,7 +31,23 @@ def n_paragraphs(rng: random.Random) -> int:
     return 1 if r < 0.12 else rng.randint(2, 3) if r < 0.5 else rng.randint(4, 6) if r < 0.9 else 12
 
 
+MERGE_FIELDS = (["<FirstName> <LastName>", "<Company>", "<Street>", "<City>, <State> <Zip>"],
+                ["«Title» «FirstName» «LastName»", "«Address1»", "«PostalCode» «City»"],
+                ["{{name}}", "{{company}}", "{{street}}", "{{zip}} {{city}}"],
+                ["[Recipient Name]", "[Company Name]", "[Street Address]", "[City, ST ZIP Code]"])
+
+
+def recipient(doc: Doc, with_company: bool | None = None) -> list[str]:
+    """The recipient's address block, or the merge fields of an unfilled template."""
+    if words(doc).merge:
+        return doc.rng.choice(MERGE_FIELDS)
+    return person_block(doc, with_company)
+
+
 def salutation(doc: Doc, generic_p: float = 0.3) -> str:
+    if words(doc).merge:
+        return doc.rng.choice(["Dear <FirstName>,", "Dear «Title» «LastName»,", "Dear {{first_name}},",
+                               "Dear [Recipient Name],"])
     if doc.rng.random() < generic_p:
         return doc.lang["dear_generic"]
     return words(doc).salutation()
@@ -116,7 +132,7 @@ def business(doc: Doc) -> None:
     size = rng.uniform(9, 11.5)
     y = letterhead(doc, co, m, right, rng.uniform(28, 50), reg, doc.head.bold)
     y += rng.uniform(20, 60)
-    y = lines_block(doc, m, y, person_block(doc), reg, size) + size * 1.5
+    y = lines_block(doc, m, y, recipient(doc), reg, size) + size * 1.5
     dl = date_line(doc, doc.fake.city())
     if rng.random() < 0.6:
         cv.text_right(right, y + size, dl, reg, size, doc.ink)
@@ -150,7 +166,7 @@ def din5008(doc: Doc) -> None:
     fold_marks(doc)
     ya = 127.6
     cv.text(left, ya, f"{co.name} · {co.street} · {co.city}", reg, 6.5, doc.grey(50, 120))
-    lines_block(doc, left, ya + 12, person_block(doc), reg, size, leading=1.25)
+    lines_block(doc, left, ya + 12, recipient(doc), reg, size, leading=1.25)
     L = doc.lang
     pairs = [(L["your_ref"], doc.fake.bothify("??-####").upper()), (L["our_ref"], doc.fake.bothify("??/###").upper()),
              (L["phone"], co.phone), (L["email"], co.email), (L["date"], L.date(random_date(rng), 1))]
@@ -186,7 +202,7 @@ def personal(doc: Doc) -> None:
         lines_block(doc, m, m, sender, reg, size * 0.95)
     y = m + len(sender) * size * 1.3 + size * 2
     if rng.random() < 0.6:
-        y = lines_block(doc, m, y, person_block(doc, with_company=False), reg, size) + size * 2
+        y = lines_block(doc, m, y, recipient(doc, with_company=False), reg, size) + size * 2
     cv.text_right(right, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 3
     if rng.random() < 0.4:
@@ -221,7 +237,7 @@ def modern(doc: Doc) -> None:
         m, right = 60, doc.W - 60
         logo(doc, m, 40, 28, co.name, doc.head.bold)
     y = rng.uniform(110, 170)
-    y = lines_block(doc, m, y, person_block(doc), reg, size) + size * 2
+    y = lines_block(doc, m, y, recipient(doc), reg, size) + size * 2
     cv.text(m, y + size, date_line(doc), reg, size, doc.grey(60, 110))
     y += size * 3
     y = subject_line(doc, m, y, right - m, reg, bold, size, prefix_p=0.2) + size
@@ -247,7 +263,7 @@ def french(doc: Doc) -> None:
     sender = [name, street, city, doc.fake.phone_number(), doc.fake.free_email()]
     lines_block(doc, m, m, sender[: rng.randint(3, 5)], reg, size)
     rx = doc.W * rng.uniform(0.5, 0.6)
-    y = lines_block(doc, rx, m + 90, person_block(doc), reg, size) + size * 1.5
+    y = lines_block(doc, rx, m + 90, recipient(doc), reg, size) + size * 1.5
     cv.text(rx, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 4
     L = doc.lang
@@ -338,7 +354,7 @@ def cover_letter(doc: Doc) -> None:
         cv.text(m, m + nsize + 16, contact, reg, 7.5, doc.grey(60, 120))
     cv.hline(m, right, m + nsize + 26, doc.accent, rng.uniform(0.5, 1.5))
     y = m + nsize + 50
-    y = lines_block(doc, m, y, person_block(doc, with_company=True), reg, size) + size * 1.5
+    y = lines_block(doc, m, y, recipient(doc, with_company=True), reg, size) + size * 1.5
     cv.text_right(right, y + size, date_line(doc, doc.fake.city()), reg, size, doc.ink)
     y += size * 3
     cv.text(m, y + size, words(doc, "application").application_line, bold, size, doc.ink)

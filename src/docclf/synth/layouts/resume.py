@@ -76,6 +76,8 @@ def contact_items(doc: Doc) -> list[str]:
     items = [f.phone_number(), f.free_email(), f"{street}, {city}" if doc.rng.random() < 0.5 else city]
     if doc.rng.random() < 0.5:
         items.append(f"linkedin.com/in/{f.user_name()}")
+    if doc.rng.random() < 0.3:
+        items.append(doc.rng.choice(["github.com/", "twitter.com/", "gitlab.com/", "behance.net/"]) + f.user_name())
     return items
 
 

@@ -220,7 +220,7 @@ def decode_image(data: bytes, limits: Limits, image_size: int) -> Image.Image:
     if width * height > limits.max_image_pixels:
         raise ApiError(413, "image_too_large", f"the image is {width}x{height} = {width * height:,} px; the limit "
                                                f"is {limits.max_image_pixels:,} px: downscale it (300 dpi is plenty)")
-    from docclf.preprocess import BadImageError, open_page_for_size  # imports torch: not before it is needed
+    from docclf.preprocess import BadImageError, open_page_for_size  # numpy and Pillow only
 
     try:
         return open_page_for_size(io.BytesIO(data), image_size)

@@ -242,6 +242,15 @@ def test_words_are_the_class_vocabulary_and_sit_on_ink(cls):
     assert not CLASS_WORDS[cls] or hits >= 3
 
 
+def test_words_and_boxes_do_not_depend_on_the_resolution():
+    """Layout is in points: the same page at 400 and 1200 px has the same words and (nearly) the same boxes."""
+    for cls in CLASSES:
+        small = render_page(cls, random.Random(3), 400).words
+        large = render_page(cls, random.Random(3), 1200).words
+        assert [w[0] for w in small] == [w[0] for w in large]
+        assert max(abs(p - q) for a, b in zip(small, large) for p, q in zip(a[1:5], b[1:5])) < 0.006
+
+
 LANGS = ("en", "de", "fr", "es", "it", "nl", "pt")
 
 

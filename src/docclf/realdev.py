@@ -244,7 +244,7 @@ def _unpack(archive: Path, root: Path) -> None:
 def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     """The document as a PDF (converted once with LibreOffice or chromium when it is not one)."""
     if src.render == "jsonresume":
-        return _jsonresume_pdf(src, pkg_root, cache)
+        return _jsonresume_pdf(src, doc, pkg_root, cache)
     # a query string is for the page's own script (reveal.js prints one slide a page with ?print-pdf)
     rel, _, query = doc.path.partition("?")
     path = pkg_root / rel
@@ -254,7 +254,7 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     if suffix == ".pdf":
         return path
     out = cache / "pdf" / cache_key(src) / f"{doc.name}.pdf"
-    if out.exists():
+    if out.exists() and pdf_page_count(out) >= max(doc.pages):  # a short one is rendered again
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     if path.name.endswith(".pdf.gz"):  # Debian compresses the PDFs under /usr/share/doc
@@ -262,7 +262,7 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     elif suffix in OFFICE_SUFFIXES:
         _office_to_pdf(path, out, cache / "libreoffice-profile")
     elif suffix in {".html", ".htm"}:
-        _html_to_pdf(path, out, query)
+        _html_to_pdf(path, out, query, min_pages=max(doc.pages))
     elif suffix == ".mm":
         _groff_to_pdf(path, out)
     else:
@@ -289,17 +289,24 @@ def _groff_to_pdf(path: Path, out: Path) -> None:
     out.write_bytes(proc.stdout)
 
 
-def _html_to_pdf(path: Path, out: Path, query: str = "") -> None:
+def _html_to_pdf(path: Path, out: Path, query: str = "", min_pages: int = 1, tries: int = 3) -> None:
     url = path.resolve().as_uri() + (f"?{query}" if query else "")
-    with tempfile.TemporaryDirectory() as profile:
-        _run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", url], timeout=180)
-    if not out.exists():
-        raise RuntimeError(f"chromium printed no PDF for {path.name}")
+    for _ in range(tries):
+        with tempfile.TemporaryDirectory() as profile:
+            _run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", url],
+                 timeout=180)
+        # on a busy machine chromium now and then prints before a deck's script has laid out its
+        # slides (one blank page instead of 62): print again rather than keep a short document
+        if out.exists() and pdf_page_count(out) >= min_pages:
+            return
+    n = pdf_page_count(out) if out.exists() else 0
+    out.unlink(missing_ok=True)
+    raise RuntimeError(f"chromium printed {n} pages of {path.name}, {min_pages} needed, {tries} times")
 
 
-def _jsonresume_pdf(src: Source, pkg_root: Path, cache: Path) -> Path:
+def _jsonresume_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     out = cache / "pdf" / cache_key(src) / "resume.pdf"
-    if out.exists():
+    if out.exists() and pdf_page_count(out) >= max(doc.pages):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     data_pkg, data_path = src.resume.split(":", 1)
@@ -308,7 +315,7 @@ def _jsonresume_pdf(src: Source, pkg_root: Path, cache: Path) -> Path:
     script = out.parent / "render.mjs"
     script.write_text(JSONRESUME_JS)
     _run(["node", str(script), src.package, str(resume), str(html)], cwd=pkg_root)
-    _html_to_pdf(html, out)
+    _html_to_pdf(html, out, min_pages=max(doc.pages))
     return out
 
 
@@ -467,5 +474,12 @@ def _build_page(src: Source, doc: Doc, page: int, name: str, out_dir: Path, cach
         raise RuntimeError(f"page {page} asked for, the document has {n}")
     clean.parent.mkdir(parents=True, exist_ok=True)
     scanned.parent.mkdir(parents=True, exist_ok=True)
-    render_page(pdf, page, CLEAN_DPI).save(clean)
-    scan_degrade(render_page(pdf, page, SCAN_DPI, grey=True), seed_for(name)).save(scanned)
+    _save_atomic(render_page(pdf, page, CLEAN_DPI), clean)
+    _save_atomic(scan_degrade(render_page(pdf, page, SCAN_DPI, grey=True), seed_for(name)), scanned)
+
+
+def _save_atomic(img: Image.Image, path: Path) -> None:
+    # an interrupted build must not leave a truncated page that the next build takes as done
+    tmp = path.with_name(f".{path.name}.part")
+    img.save(tmp, format="PNG")
+    tmp.replace(path)

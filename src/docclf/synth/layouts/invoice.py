@@ -211,6 +211,8 @@ def meta_pairs(doc: Doc, inv: Invoice) -> list[tuple[str, str]]:
         pairs.append((L["order_no"], f"PO-{rng.randint(1000, 99999)}"))
     if rng.random() < 0.2:
         pairs.append((L["period"], f"{L.date(inv.date - dt.timedelta(days=30), 1)} – {L.date(inv.date, 1)}"))
+    if rng.random() < 0.25:  # bills from utilities, telecoms and cloud providers name the customer's account
+        pairs.append((rng.choice(for_lang(vocab("invoice")["account"], L.lang)), str(rng.randint(10 ** 8, 10 ** 12))))
     return pairs
 
 
@@ -254,6 +256,9 @@ def classic(doc: Doc) -> None:
         cv.text(doc.W / 2, y + size, doc.lang["ship_to"], bold, size, doc.accent)
         yb = max(yb, lines_block(doc, doc.W / 2, y + size * 1.5, inv.ship, reg, size * 1.05))
     y = yb + 24
+    if rng.random() < 0.2:  # a line to the customer above the items
+        intro = invoice_phrase(doc, inv, "intro")  # no salutation before it: German starts upper case here
+        y = paragraph(cv, m, y, doc.W - 2 * m, intro[:1].upper() + intro[1:], reg, size, doc.ink, 1.3) + size
     bottom = doc.H - m - 70
     y = items_table(doc, inv, m, y, doc.W - 2 * m, reg, bold, size, bottom=bottom - 90)
     y = totals(doc, inv, doc.W - m, y + 12, rng.uniform(150, 210), reg, bold, size, boxed=rng.random() < 0.3)

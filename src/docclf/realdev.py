@@ -179,12 +179,16 @@ def fetch_source(src: Source, cache: Path) -> Path:
     """Download and unpack the pinned package once; return the folder its files are under."""
     root = cache / "pkg" / cache_key(src)
     done = root / ".complete"
+    wanted = sorted({d.path.partition("?")[0] for d in src.docs})
+    # the marker lists what a partial (Debian) unpack took; empty means everything was unpacked
     if done.exists():
-        return root
+        taken = [t for t in done.read_text().splitlines() if t]
+        if not taken or set(wanted) <= set(taken):
+            return root
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     {"pypi": _fetch_pypi, "npm": _fetch_npm, "debian": _fetch_debian}[src.registry](src, root, cache)
-    done.touch()
+    done.write_text("\n".join(wanted) if src.registry == "debian" else "")
     return root
 
 
@@ -220,12 +224,21 @@ def _fetch_npm(src: Source, root: Path, cache: Path) -> None:
 def _fetch_debian(src: Source, root: Path, cache: Path) -> None:
     dl = cache / "download" / "debian"
     dl.mkdir(parents=True, exist_ok=True)
-    _run(["apt-get", "download", f"{src.package}={src.version}"], cwd=dl)
     arch_free = src.version.split(":")[-1]
     debs = sorted(dl.glob(f"{src.package}_*{arch_free}*.deb"))
     if not debs:
+        _run(["apt-get", "download", f"{src.package}={src.version}"], cwd=dl)
+        debs = sorted(dl.glob(f"{src.package}_*{arch_free}*.deb"))
+    if not debs:
         raise RuntimeError(f"apt-get saved no .deb for {src.package}={src.version}")
-    _run(["dpkg-deb", "-x", str(debs[0]), str(root)])
+    # only the documents: some -doc and -data packages unpack to gigabytes
+    wanted = {f"./{d.path.partition('?')[0]}" for d in src.docs}
+    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(debs[0])], stdout=subprocess.PIPE)
+    with tarfile.open(fileobj=proc.stdout, mode="r|*") as t:
+        for member in t:
+            if member.name in wanted:
+                t.extract(member, root, filter="data")
+    proc.wait()
 
 
 def _unpack(archive: Path, root: Path) -> None:

@@ -7,8 +7,16 @@ import pytest
 from PIL import Image, ImageDraw
 
 from docclf.errors import UsageError
-from docclf.realdev import (PageRecord, count_table, format_sources_table, label_dir, load_sources,
-                            scan_degrade, seed_for, write_sources_table)
+from docclf.realdev import (
+    PageRecord,
+    count_table,
+    format_sources_table,
+    label_dir,
+    load_sources,
+    scan_degrade,
+    seed_for,
+    write_sources_table,
+)
 
 
 def _page() -> Image.Image:
@@ -100,3 +108,10 @@ def test_prune_removes_only_pages_that_left_the_list(tmp_path):
                                                                      "scanned/letter/b__y_p2.png"]
     assert (tmp_path / "scanned" / "letter" / "a__x_p1.png").exists()
     assert (tmp_path / "clean" / "letter" / "notes.txt").exists()
+
+
+def test_source_list_names_a_missing_field(tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nid = "x"\nregistry = "pypi"\npackage = "p"\nversion = "1"\n')
+    with pytest.raises(UsageError, match="source 1 .* lacks the field 'licence'"):
+        load_sources(bad)

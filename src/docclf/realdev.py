@@ -29,12 +29,14 @@ from docclf.errors import UsageError
 CLASSES = ("invoice", "letter", "presentation", "resume", "scientific_paper")
 OTHER = "other"
 REGISTRIES = {"pypi": "PyPI", "npm": "npm", "debian": "Debian"}
-OFFICE_SUFFIXES = {".abw", ".awt", ".ott", ".otp", ".odt", ".odp", ".ods", ".ots", ".docx", ".doc", ".pptx", ".rtf", ".fodt"}
+OFFICE_SUFFIXES = {".abw", ".awt", ".ott", ".otp", ".odt", ".odp", ".ods", ".ots", ".fodt", ".docx", ".doc", ".pptx",
+                   ".rtf"}
 CLEAN_DPI, SCAN_DPI = 100, 150
 FIXED_DATE = "2024-06-03 10:00:00"
 # the tool, the Debian package that brings it
-TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chromium", "soffice": "libreoffice-writer libreoffice-impress",
-         "npm": "npm", "node": "nodejs", "groff": "groff", "apt-get": "apt", "dpkg-deb": "dpkg"}
+TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chromium",
+         "soffice": "libreoffice-writer libreoffice-impress", "npm": "npm", "node": "nodejs", "groff": "groff",
+         "apt-get": "apt", "dpkg-deb": "dpkg"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--no-pdf-header-footer", "--allow-file-access-from-files", "--run-all-compositor-stages-before-draw",
@@ -75,7 +77,6 @@ class Source:
     dist: str = "wheel"          # PyPI only: wheel or sdist
     render: str = "file"         # file (PDF, office, HTML) or jsonresume (npm theme + resume file)
     resume: str = ""             # jsonresume: "package==version:path" of the resume data
-    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,16 @@ def load_sources(path: Path) -> list[Source]:
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise UsageError(f"cannot read the source list {path}: {e}") from None
     sources = []
-    for s in raw.get("source", []):
-        docs = tuple(Doc(label=d["class"], path=d["path"], pages=tuple(d.get("pages", [1])),
-                         name=d.get("name") or Path(d["path"].partition("?")[0]).stem) for d in s.get("doc", []))
-        src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
-                     licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
-                     render=s.get("render", "file"), resume=s.get("resume", ""), notes=s.get("notes", ""))
+    for i, s in enumerate(raw.get("source", []), 1):
+        try:
+            docs = tuple(Doc(label=d["class"], path=d["path"], pages=tuple(d.get("pages", [1])),
+                             name=d.get("name") or Path(d["path"].partition("?")[0]).stem) for d in s.get("doc", []))
+            src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
+                         licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
+                         render=s.get("render", "file"), resume=s.get("resume", ""))
+        except KeyError as e:
+            raise UsageError(f"source {i} in {path} lacks the field {e}: every source needs id, registry, "
+                             "package, version and licence, every doc class and path") from None
         _check_source(src)
         sources.append(src)
     ids = Counter(s.id for s in sources)
@@ -157,11 +162,12 @@ def require_tools(sources: list[Source]) -> None:
             needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
     for tool in [t for t in TOOLS if t in needed]:  # poppler first: every page needs it
         if shutil.which(tool) is None:
-            raise UsageError(f"{tool} is missing: install it with `apt-get install {TOOLS[tool]}` (or `make system-deps`)")
+            raise UsageError(f"{tool} is missing: install it with `apt-get install {TOOLS[tool]}` "
+                             "(or `make system-deps`)")
 
 
 def _run(cmd: list[str], cwd: Path | None = None, timeout: int = 600, env: dict[str, str] | None = None) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False,
                           env={**os.environ, **env} if env else None)
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -296,7 +302,8 @@ def _office_to_pdf(path: Path, out: Path, profile: Path) -> None:
 
 
 def _groff_to_pdf(path: Path, out: Path) -> None:
-    proc = subprocess.run(["groff", "-mm", "-Tpdf", path.name], cwd=path.parent, capture_output=True, timeout=120)
+    proc = subprocess.run(["groff", "-mm", "-Tpdf", path.name], cwd=path.parent, capture_output=True, timeout=120,
+                          check=False)
     if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
         raise RuntimeError(f"groff could not typeset {path.name}: {proc.stderr.decode()[-200:]}")
     out.write_bytes(proc.stdout)
@@ -344,7 +351,7 @@ def render_page(pdf: Path, page: int, dpi: int, grey: bool = False) -> Image.Ima
 
 def pdf_page_count(pdf: Path) -> int:
     """Number of pages, from pdfinfo (poppler)."""
-    proc = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
+    proc = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
     for line in proc.stdout.splitlines():
         if line.startswith("Pages:"):
             return int(line.split()[1])
@@ -393,9 +400,9 @@ SOURCES_HEADER = ("file", "class", "registry", "package==version", "path in pack
 
 def format_sources_table(records: list[PageRecord]) -> str:
     """SOURCES.md: one Markdown row per page, sorted by class then file."""
-    lines = ["# Sources of the real-page dev set", "",
-             "Built by `make realdev` (scripts/build_realdev.py) from pinned packages. For reports only: never train "
-             "on these pages. Nothing here ships with TeX Live or CTAN.", "",
+    intro = ("Built by `make realdev` (scripts/build_realdev.py) from pinned packages. For reports only: "
+             "never train on these pages. Nothing here ships with TeX Live or CTAN.")
+    lines = ["# Sources of the real-page dev set", "", intro, "",
              "| " + " | ".join(SOURCES_HEADER) + " |", "|" + "---|" * len(SOURCES_HEADER)]
     for r in sorted(records, key=lambda r: (r.label, r.file)):
         cells = (r.file, r.label, REGISTRIES.get(r.registry, r.registry), f"{r.package}=={r.version}", r.path,

@@ -26,7 +26,7 @@ demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, 
 	@# no network here means no ImageNet weights: from scratch, a higher learning rate and more epochs
 	$(PY) train.py --data-dir $(DEMO_DIR) --model mobilenetv3_small --epochs 25 --batch-size 32 --lr 2e-3 \
 		--image-size 160 --mlflow-experiment demo --mlflow-run-name demo --output-dir outputs/demo
-	$(PY) tune_hyperparameters.py --search-strategy grid --epochs 6 --data-dir $(DEMO_DIR) --models mobilenetv3_small \
+	$(PY) tune_hyperparameters.py --search-strategy grid --epochs 10 --data-dir $(DEMO_DIR) --models mobilenetv3_small \
 		--image-sizes 160 --batch-sizes 32 --lrs 5e-4 3e-3 --mlflow-experiment demo-tuning --study-name demo-tuning \
 		--storage sqlite:///outputs/demo/optuna.db --output outputs/demo/tuning_results.json
 	$(PY) mlflow_utils.py --action best-run --experiment demo --metric val_f1 --register --model-name doc_classifier

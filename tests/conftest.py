@@ -59,5 +59,5 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def fast_train_args() -> list[str]:
     """Options for seconds-long training runs on tiny data."""
-    return ["--model", "mobilenetv3_small", "--modality", "image", "--image-size", "64", "--batch-size", "8",
+    return ["--model", "mobilenetv3_small", "--modality", "image", "--abstain-below", "0", "--image-size", "64", "--batch-size", "8",
             "--pretrained", "off", "--no-progress", "--threads", str(min(2, os.cpu_count() or 1))]

@@ -293,7 +293,32 @@ def sidecar_base(clf: Classifier, source: dict[str, Any]) -> dict[str, Any]:
             "HWC uint8 -> CHW float32, divide by 255",
             "subtract mean and divide by std, per channel (RGB order)"]},
         "source": source,
+        **reading_sidecar(clf),
     }
+
+
+TEXT_VIEW_FILE = "text_view.npz"  # a reading model's text view, beside the ONNX file
+
+
+def reading_sidecar(clf: Classifier) -> dict[str, Any]:
+    """What a server needs to read pages too: modality, OCR settings, fusion settings, the text view's file."""
+    out: dict[str, Any] = {"modality": clf.modality}
+    if clf.fusion is not None:
+        out["fusion"] = clf.fusion.to_dict()
+    if clf.text_view is not None:
+        out.update(ocr=clf.ocr.to_dict(), text_view=TEXT_VIEW_FILE,
+                   reading=["OCR the page with Tesseract (settings in `ocr`): words with boxes in [0, 1]",
+                            "text view logits: docclf.textview.TextView.load(text_view).logits([words])",
+                            "fuse: docclf.fusion.fuse_logits(image_logits, text_logits, has_words, fusion), "
+                            "then docclf.fusion.decide (label null = none of these)"])
+    return out
+
+
+def write_text_view(clf: Classifier, out: Path) -> None:
+    """Save a reading model's text view next to its export (nothing for image-only models)."""
+    (out / TEXT_VIEW_FILE).unlink(missing_ok=True)
+    if clf.text_view is not None:
+        clf.text_view.save(out / TEXT_VIEW_FILE)
 
 
 def run_export(cfg: ExportConfig) -> dict[str, Any]:
@@ -301,6 +326,9 @@ def run_export(cfg: ExportConfig) -> dict[str, Any]:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     clf, source = load_source(cfg)
+    if clf.model is None:
+        raise UsageError(f"{clf.source} is a text-only model: there is no network to export; train with "
+                         "--modality fusion (or image) to export and serve it")
     data_dir = cfg.data_dir or training_data_dir(clf, source, cfg.tracking_uri)
     n_calib = cfg.calibration_images if "int8" in cfg.formats() else 0
     data = load_parity_data(clf, data_dir, cfg.parity_images + n_calib, cfg.cache_dir)
@@ -359,6 +387,7 @@ def run_export(cfg: ExportConfig) -> dict[str, Any]:
         if not result["passed"] or not result.get("kept", True):
             (out / FILES[fmt]).unlink(missing_ok=True)
     sidecar.update(_sidecar_summary(report, cfg.logit_tolerance))
+    write_text_view(clf, out)
     (out / SIDECAR).write_text(json.dumps(sidecar, indent=2))
     if failures:
         raise ParityError("; ".join(failures))

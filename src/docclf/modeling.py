@@ -128,8 +128,10 @@ class Classifier:
 
     @torch.inference_mode()
     def predict_proba(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, 3, S, S) preprocessed batch -> (B, num_classes) probabilities."""
-        return self.model(x).float().softmax(dim=1)
+        """(B, 3, S, S) preprocessed batch -> (B, num_classes) image-view probabilities, calibrated
+        with the temperature fitted on validation (what the API serves for an image-only model)."""
+        t = self.fusion.image_temperature if self.fusion is not None else 1.0
+        return (self.model(x).float() / t).softmax(dim=1)
 
 
 def inference_state(model: nn.Module, model_name: str, classes: list[str], preprocess: PreprocessConfig,
@@ -187,4 +189,4 @@ def classifier_from_checkpoint(ckpt: dict[str, Any], source: str) -> Classifier:
                       preprocess=PreprocessConfig.from_dict(ckpt["preprocess"]),
                       model_name=ckpt["model_name"], source=source, meta=meta, modality=modality,
                       text_view=text_view, ocr=OcrConfig.from_dict(ckpt.get("ocr")) if text_view else None,
-                      fusion=FusionConfig.from_dict(ckpt.get("fusion")))
+                      fusion=FusionConfig.from_dict(ckpt["fusion"]) if ckpt.get("fusion") else None)

@@ -64,7 +64,8 @@ def views_for_pages(clf: Any, letterboxed: np.ndarray, words: Sequence[PageWords
 
 
 def fusion_config(clf: Any) -> FusionConfig:
-    return clf.fusion if clf.fusion is not None else FusionConfig()
+    """The model's fusion settings; a model from before calibration never abstains on confidence."""
+    return clf.fusion if clf.fusion is not None else FusionConfig(abstain_below=0.0)
 
 
 def decisions(clf: Any, views: PageViews) -> list[Decision]:

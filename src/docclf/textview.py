@@ -19,6 +19,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -227,6 +228,25 @@ class TextView:
         weights = np.zeros((cfg.n_features, len(st["classes"])), np.float32)
         weights[rows] = row_w
         return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg)
+
+
+    def save(self, path: str | Path) -> None:
+        """Write the text view as an .npz an ONNX server reads without torch."""
+        import json
+
+        st = self.state()
+        np.savez_compressed(path, rows=st["rows"], row_weights=st["row_weights"], bias=st["bias"],
+                            meta=np.frombuffer(json.dumps({"classes": st["classes"], "config": st["config"]}).encode(),
+                                               np.uint8))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "TextView":
+        import json
+
+        with np.load(path) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            return cls.from_state({"classes": meta["classes"], "config": meta["config"], "rows": z["rows"],
+                                   "row_weights": z["row_weights"], "bias": z["bias"]})
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from docclf.clock import now_iso
 from docclf.preprocess import PreprocessConfig, model_input, open_page_for_size
 
 if TYPE_CHECKING:
+    from docclf.fusion import FusionConfig
     from docclf.modeling import Classifier
     from docclf.ocr import OcrConfig
 
@@ -51,9 +52,18 @@ class ModelInfo:
 
 @dataclass(frozen=True)
 class Prediction:
-    label: str
+    """One page's answer. label is None when the model abstains ("none of these"), with the reason."""
+
+    label: str | None
     confidence: float
     probabilities: dict[str, float]
+    abstain_reason: str | None = None
+    views: dict[str, dict[str, float]] | None = None  # each view's calibrated probabilities (reading models)
+    ocr_seconds: float | None = None  # time spent reading the page (reading models)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The response fields: label always, the optional ones only when they say something."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k == "label"}
 
 
 class TextReader(Protocol):
@@ -76,12 +86,34 @@ class Predictor:
     backend = "none"
 
     def __init__(self, classes: list[str], pcfg: PreprocessConfig, info: ModelInfo,
-                 reader: TextReader | None = None, text_budget_s: float = 10.0):
+                 reader: TextReader | None = None, text_budget_s: float = 10.0, text_view: Any = None,
+                 fusion: "FusionConfig | None" = None):
+        from docclf.fusion import FusionConfig
+
         self.classes = list(classes)
         self.pcfg = pcfg
         self.info = info
         self.reader = reader
         self.text_budget_s = text_budget_s
+        self.text_view = text_view  # docclf.textview.TextView: the model reads pages (OCR) when set
+        # a model from before calibration has no fusion settings: it never abstains on confidence
+        self.fusion = fusion or FusionConfig(abstain_below=0.0)
+
+    def with_reading(self, text_view: Any, ocr: "OcrConfig | None", fusion: "FusionConfig | None",
+                     text_budget_s: float | None = None) -> "Predictor":
+        """Give the predictor a model's text view, OCR and fusion settings (returns self)."""
+        self.text_view = text_view
+        if fusion is not None:
+            self.fusion = fusion
+        if text_view is not None and ocr is not None:
+            self.reader = ocr_reader(ocr)
+        if text_budget_s is not None:
+            self.text_budget_s = text_budget_s
+        return self
+
+    @property
+    def views_used(self) -> list[str]:
+        return ["image", "text"] if self.text_view is not None else ["image"]
 
     def predict(self, pages: list[Image.Image]) -> list[Prediction]:
         """Classify decoded pages (from `preprocess.open_page*`), in order."""
@@ -107,39 +139,53 @@ class Predictor:
         if not inputs:
             return []
         x = np.concatenate([p.pixels for p in inputs]) if len(inputs) > 1 else inputs[0].pixels
-        return self._postprocess(self._probabilities(self._predict(x), inputs))
+        return self._postprocess(self._predict(x), x, inputs)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
         """(B, 3, S, S) float32 -> (B, C) logits."""
         raise NotImplementedError
 
-    def _probabilities(self, logits: np.ndarray, inputs: list[Prepared]) -> np.ndarray:
-        """(B, C) probabilities; a reading model combines the image logits with its text view here."""
-        z = logits.astype(np.float64)
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    def _postprocess(self, logits: np.ndarray, x: np.ndarray, inputs: list[Prepared]) -> list[Prediction]:
+        """Fuse the image logits with the text view (if any), then answer or abstain (docclf.fusion)."""
+        from docclf.fusion import decide, fuse_logits, ink_share
 
-    def _postprocess(self, probs: np.ndarray) -> list[Prediction]:
+        words = [p.words for p in inputs]
+        has_text = np.array([w is not None and bool(w.words) for w in words])
+        text = self.text_view.logits(words) if self.text_view is not None else None
+        fused = fuse_logits(logits, text, has_text, self.fusion)
+        views = {}
+        if text is not None:
+            views = {"image": fuse_logits(logits, None, None, self.fusion),
+                     "text": fuse_logits(None, text, None, self.fusion)}
+        # the page as the model saw it, back in 0-255 grey: how much ink it has (blank pages abstain)
+        mean, std = np.asarray(self.pcfg.mean).reshape(1, 3, 1, 1), np.asarray(self.pcfg.std).reshape(1, 3, 1, 1)
+        grey = ((x * std + mean) * 255).mean(axis=1)
         out = []
-        for row in probs:
-            best = int(row.argmax())
-            out.append(Prediction(self.classes[best], round(float(row[best]), 6),
-                                  {c: round(float(p), 6) for c, p in zip(self.classes, row)}))
+        for i, w in enumerate(words):
+            n_words = len(w.words) if w is not None else None
+            d = decide(fused[i], self.classes, self.fusion, n_words=n_words, ink=ink_share(grey[i]),
+                       views={k: v[i] for k, v in views.items()})
+            out.append(Prediction(d.label, round(d.confidence, 6), {c: round(p, 6) for c, p in d.probabilities.items()},
+                                  d.reason, {k: {c: round(p, 6) for c, p in v.items()} for k, v in d.views.items()}
+                                  if d.views else None,
+                                  round(w.seconds, 3) if w is not None else None))
         return out
 
     def warm_up(self) -> None:
         """One prediction on a blank page: loads lazy kernels and proves the model answers."""
         page = Image.new("RGB", (self.pcfg.image_size * 3 // 4, self.pcfg.image_size), "white")
         pred = self.predict([page])[0]
-        total = sum(pred.probabilities.values())
-        if not np.isfinite(total) or abs(total - 1.0) > 1e-3:
+        total = sum(pred.probabilities.values())  # below 1 when a none-of-these class is left out
+        if not np.isfinite(total) or total > 1.0 + 1e-3 or total <= 0:
             raise RuntimeError(f"warm-up prediction is not a probability distribution (sum {total})")
 
     def describe(self) -> dict[str, Any]:
         """What `GET /model` shows."""
-        return {**asdict(self.info), "backend": self.backend, "classes": self.classes,
+        return {**asdict(self.info), "backend": self.backend,
+                "classes": [c for c in self.classes if c != self.fusion.reject_class],
                 "input_size": [3, self.pcfg.image_size, self.pcfg.image_size],
-                "preprocess": self.pcfg.to_dict()}
+                "preprocess": self.pcfg.to_dict(), "views": self.views_used,
+                "abstain_below": self.fusion.abstain_below}
 
 
 class TorchPredictor(Predictor):
@@ -151,6 +197,7 @@ class TorchPredictor(Predictor):
         import torch
 
         super().__init__(clf.classes, clf.preprocess, info)
+        self.with_reading(clf.text_view, clf.ocr, clf.fusion)
         self.model = clf.model.eval().to(memory_format=torch.channels_last)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:

@@ -114,8 +114,9 @@ def predict() -> Any:
     except ApiError as err:
         st.metrics.images.labels(err.code).inc()
         raise
-    pred = _run(st, predictor, [predictor.prepare(page)])[0]
-    return jsonify({**asdict(pred), "model": _short(predictor), "latency_ms": _elapsed_ms()})
+    # a reading model OCRs the upload at its own resolution (the decoded page is model-sized)
+    pred = _run(st, predictor, [predictor.prepare(page, source=upload.data)])[0]
+    return jsonify({**pred.to_dict(), "model": _short(predictor), "latency_ms": _elapsed_ms()})
 
 
 @bp.post("/predict_batch")
@@ -131,13 +132,14 @@ def predict_batch() -> Any:
             if up.error is not None:
                 raise up.error
             # letterbox each page as soon as it is decoded: 32 full A4 pages would be ~0.8 GB
-            inputs.append(predictor.prepare(decode_image(up.data, st.limits, predictor.pcfg.image_size)))
+            inputs.append(predictor.prepare(decode_image(up.data, st.limits, predictor.pcfg.image_size),
+                                            source=up.data))
             ok.append(i)
         except ApiError as err:
             st.metrics.images.labels(err.code).inc()
             results[i] = {"index": i, "filename": up.filename, **err.body()}
     for i, pred in zip(ok, _run(st, predictor, inputs) if inputs else []):
-        results[i] = {"index": i, "filename": uploads[i].filename, **asdict(pred)}
+        results[i] = {"index": i, "filename": uploads[i].filename, **pred.to_dict()}
     return jsonify({"results": results, "count": len(results), "errors": len(results) - len(ok),
                     "model": _short(predictor), "latency_ms": _elapsed_ms()})
 

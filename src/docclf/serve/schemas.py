@@ -30,9 +30,14 @@ class ModelRef(_Body):
 
 
 class Prediction(_Body):
-    label: str
+    label: str | None = Field(description="the class, or null when the model abstains (none of these)")
     confidence: float
     probabilities: dict[str, float]
+    abstain_reason: str | None = Field(None, description="why label is null (blank page, none of the known "
+                                                         "classes, not confident enough)")
+    views: dict[str, dict[str, float]] | None = Field(
+        None, description="a model that reads: each view's calibrated probabilities (image, text)")
+    ocr_seconds: float | None = Field(None, description="a model that reads: time spent on OCR")
     model: ModelRef
     latency_ms: float
 
@@ -45,6 +50,9 @@ class BatchItem(_Body):
     label: str | None = None
     confidence: float | None = None
     probabilities: dict[str, float] | None = None
+    abstain_reason: str | None = None
+    views: dict[str, dict[str, float]] | None = None
+    ocr_seconds: float | None = None
     error: str | None = None
     message: str | None = None
     status: int | None = None
@@ -95,6 +103,8 @@ class ModelDetails(_Body):
     classes: list[str]
     input_size: list[int]
     preprocess: dict[str, Any]
+    views: list[str] = Field(description="what the model uses: image, and text (OCR) for a reading model")
+    abstain_below: float = Field(description="confidence under which the answer is label null")
     reload: ReloadStatus
 
 

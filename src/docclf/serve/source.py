@@ -123,6 +123,8 @@ def _export_and_load(clf: "Classifier", info: "ModelInfo", export_dir: str | Non
     sidecar["exporter"] = export.export_onnx(model, clf.preprocess.image_size, onnx_path,
                                              metadata={"docclf": json.dumps(sidecar)})
     predictor = OnnxPredictor(onnx_path, clf.classes, clf.preprocess, info, threads=threads)
+    predictor.with_reading(clf.text_view, clf.ocr, clf.fusion)
+    export.write_text_view(clf, out)
     sidecar["parity"] = _parity(clf, predictor)
     (out / export.SIDECAR).write_text(json.dumps(sidecar, indent=2))
     return predictor
@@ -198,4 +200,21 @@ def _onnx_from_file(ref: ModelRef, threads: int) -> "OnnxPredictor":
     info = ModelInfo(name=str(source.get("model") or ref.name), version=str(source.get("version") or "-"),
                      uri=ref.uri, resolved_uri=str(onnx_path), stage=source.get("stage"),
                      architecture=str(sidecar.get("model_name", "")), run_id=source.get("run_id"))
-    return OnnxPredictor(onnx_path, sidecar["classes"], _sidecar_preprocess(sidecar), info, threads=threads)
+    predictor = OnnxPredictor(onnx_path, sidecar["classes"], _sidecar_preprocess(sidecar), info, threads=threads)
+    return predictor.with_reading(*_sidecar_reading(onnx_path.parent, sidecar))
+
+
+def _sidecar_reading(folder: Path, sidecar: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """(text view, OCR settings, fusion settings) of an export; Nones for an image-only model."""
+    from docclf.fusion import FusionConfig
+    from docclf.ocr import OcrConfig
+    from docclf.textview import TextView
+
+    fusion = FusionConfig.from_dict(sidecar["fusion"]) if sidecar.get("fusion") else None
+    if not sidecar.get("text_view"):
+        return None, None, fusion
+    path = folder / sidecar["text_view"]
+    if not path.is_file():
+        raise UsageError(f"{folder} is a reading model's export but {sidecar['text_view']} is missing; "
+                         "export the model again with `docclf export`")
+    return TextView.load(path), OcrConfig.from_dict(sidecar.get("ocr")), fusion

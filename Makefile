@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 DEMO_DIR ?= data/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test test-fast bench clean system-deps screenshots realdev
+.PHONY: help setup ocr-deps demo test test-fast bench clean system-deps screenshots realdev
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,9 +17,21 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	@touch $@
 
-setup: $(VENV)/.installed  ## create .venv and install docclf with its dependencies
+setup: $(VENV)/.installed ocr-deps  ## create .venv and install docclf with its dependencies (and Tesseract's data)
 
-demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, tune, register, export, serve
+ocr-deps:  ## install Debian's Tesseract language data (eng deu fra spa ita por nld) when missing
+	@missing=""; \
+	for lang in eng deu fra spa ita por nld; do \
+	  ls /usr/share/tesseract-ocr/*/tessdata/$$lang.traineddata >/dev/null 2>&1 || missing="$$missing tesseract-ocr-$$lang"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing$$missing: install them (apt-get install$$missing); models that read pages need them"; fi; \
+	fi
+
+demo: $(VENV)/.installed ocr-deps  ## the whole pipeline on generated data: data, train, tune, register, export, serve
 	rm -rf outputs/demo exports/demo
 	$(VENV)/bin/docclf generate --output-dir $(DEMO_DIR) --num-per-class 100 --max-size 1200 --overwrite
 	$(VENV)/bin/docclf preview $(DEMO_DIR)
@@ -42,7 +54,7 @@ demo: $(VENV)/.installed  ## the whole pipeline on generated data: data, train, 
 	@echo "Runs:     source $(VENV)/bin/activate && mlflow ui   (then open http://127.0.0.1:5000)"
 	@echo "API:      source $(VENV)/bin/activate && python app.py --model-uri models:/doc_classifier/Production"
 
-system-deps:  ## install Debian's chromium, chromedriver and PostgreSQL for the browser and services tests
+system-deps:  ## install Debian's chromium, chromedriver, PostgreSQL and the dev-set renderers (poppler, LibreOffice, npm...)
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
@@ -62,10 +74,10 @@ system-deps:  ## install Debian's chromium, chromedriver and PostgreSQL for the 
 realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/realdev (pinned public pages; never train on it)
 	$(PY) scripts/build_realdev.py
 
-test: $(VENV)/.installed system-deps  ## run the test suite
+test: $(VENV)/.installed ocr-deps system-deps  ## run the test suite
 	$(PY) -m pytest -q
 
-test-fast: $(VENV)/.installed  ## run the tests that start no services, API servers or browser
+test-fast: $(VENV)/.installed ocr-deps  ## run the tests that start no services, API servers or browser
 	$(PY) -m pytest -q -m "not services and not live"
 
 screenshots: $(VENV)/.installed system-deps  ## photograph the MLflow UI for the README (docs/img/), after make demo

@@ -111,7 +111,8 @@ def run_pipeline(work: Path) -> None:
     pages = sorted((data / "test").glob("*/*.png"))[::4][:3]
     answers = serve_and_classify(work, env, pages)
     for page, answer in zip(pages, answers):
-        print(f"  {page.parent.name:<18} -> {answer['label']:<18} {answer['confidence']:.2f}  "
+        label = answer["label"] or f"none of these ({answer.get('abstain_reason', '')})"
+        print(f"  {page.parent.name:<18} -> {label:<18} {answer['confidence']:.2f}  "
               f"(model {answer['model']['name']} v{answer['model']['version']})")
         assert answer["model"]["version"] in ("1", 1) and set(answer["probabilities"]) >= {"invoice", "letter"}
 

@@ -68,8 +68,9 @@ def main() -> int:
         right = 0
         for page in pages:
             answer = post_page(url, page)
-            right += answer["label"] == page.parent.name
-            print(f"  {page.name:<34}{page.parent.name:<18}{answer['label']:<18}{answer['confidence']:>10.2f}")
+            right += answer["label"] == page.parent.name or (answer["label"] is None and page.parent.name == "other")
+            label = answer["label"] or "(none of these)"
+            print(f"  {page.name:<34}{page.parent.name:<18}{label:<18}{answer['confidence']:>10.2f}")
         print(f"  {right}/{len(pages)} right; model {answer['model']['name']} version {answer['model']['version']}")
     finally:
         server.terminate()

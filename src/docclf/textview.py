@@ -46,6 +46,8 @@ class TextConfig:
     c: float = 4.0  # inverse L2 strength of the logistic regression
     noise_copies: int = 2  # OCR-like noisy copies of each generated page added to training
     max_words: int = 2000
+    idf: bool = True  # weight features by inverse document frequency (fitted on the training pages)
+    char_max: int = 3  # character n-grams of 3..char_max letters
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,8 +95,8 @@ def _layout_features(page: PageWords, tokens: list[str]) -> list[str]:
             f"l:aspect={aspect}", f"l:aspect={aspect}:n={_bucket(n, (15, 60, 200))}"]
 
 
-def page_features(page: PageWords, cfg: TextConfig) -> dict[int, float]:
-    """Hashed, weighted, L2-normalised feature vector of one page: {slot: value}."""
+def page_features(page: PageWords, cfg: TextConfig, idf: np.ndarray | None = None) -> dict[int, float]:
+    """Hashed, weighted, L2-normalised feature vector of one page: {slot: value} (idf-weighted if given)."""
     counts: dict[str, float] = {}
 
     def add(name: str, weight: float) -> None:
@@ -111,8 +113,9 @@ def page_features(page: PageWords, cfg: TextConfig) -> dict[int, float]:
         add(f"p:{min(2, int(cy * 3))}{min(2, int(cx * 3))}:{tok}", cfg.position_weight)
         if len(tok) >= 3 and cfg.char_weight:
             padded = f"<{tok}>"
-            for i in range(len(padded) - 2):
-                add("c:" + padded[i:i + 3], cfg.char_weight / len(tok))
+            for n in range(3, cfg.char_max + 1):
+                for i in range(len(padded) - n + 1):
+                    add("c:" + padded[i:i + n], cfg.char_weight / len(tok))
     for a, b in zip(tokens, tokens[1:]):
         add(f"b:{a}_{b}", cfg.bigram_weight)
     for name in _layout_features(page, tokens):
@@ -121,6 +124,8 @@ def page_features(page: PageWords, cfg: TextConfig) -> dict[int, float]:
     for name, count in counts.items():
         slot = zlib.crc32(name.encode()) % cfg.n_features
         vec[slot] = vec.get(slot, 0.0) + (1.0 + math.log(count) if count >= 1 else count)
+    if idf is not None:
+        vec = {k: v * float(idf[k]) for k, v in vec.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     return {k: v / norm for k, v in vec.items()}
 
@@ -197,6 +202,7 @@ class TextView:
     bias: np.ndarray
     classes: list[str]
     cfg: TextConfig
+    idf: np.ndarray | None = None  # (F,) float32, or None
 
     def logits(self, pages: Sequence[PageWords | None]) -> np.ndarray:
         """(N, C) logits; a page without words gets all zeros (no opinion)."""
@@ -204,7 +210,7 @@ class TextView:
         for i, page in enumerate(pages):
             if page is None or not page.words:
                 continue
-            vec = page_features(page, self.cfg)
+            vec = page_features(page, self.cfg, self.idf)
             idx = np.fromiter(vec.keys(), np.int64, len(vec))
             val = np.fromiter(vec.values(), np.float32, len(vec))
             out[i] = val @ self.weights[idx] + self.bias
@@ -217,9 +223,12 @@ class TextView:
     def state(self) -> dict[str, Any]:
         """Plain data and arrays for a checkpoint (only the non-zero weight rows are kept)."""
         rows = np.flatnonzero(np.abs(self.weights).sum(1))
-        return {"format": "docclf.textview/1", "classes": list(self.classes), "config": self.cfg.to_dict(),
-                "rows": rows.astype(np.int64), "row_weights": self.weights[rows].astype(np.float32),
-                "bias": self.bias.astype(np.float32)}
+        st = {"format": "docclf.textview/1", "classes": list(self.classes), "config": self.cfg.to_dict(),
+              "rows": rows.astype(np.int64), "row_weights": self.weights[rows].astype(np.float32),
+              "bias": self.bias.astype(np.float32)}
+        if self.idf is not None:
+            st["row_idf"] = self.idf[rows].astype(np.float32)  # a feature outside `rows` has no weight anyway
+        return st
 
     @classmethod
     def from_state(cls, st: dict[str, Any]) -> "TextView":
@@ -227,7 +236,11 @@ class TextView:
         rows, row_w = np.asarray(st["rows"]), np.asarray(st["row_weights"], np.float32)
         weights = np.zeros((cfg.n_features, len(st["classes"])), np.float32)
         weights[rows] = row_w
-        return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg)
+        idf = None
+        if st.get("row_idf") is not None:
+            idf = np.ones(cfg.n_features, np.float32)
+            idf[rows] = np.asarray(st["row_idf"], np.float32)
+        return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg, idf)
 
 
     def save(self, path: str | Path) -> None:
@@ -235,7 +248,8 @@ class TextView:
         import json
 
         st = self.state()
-        np.savez_compressed(path, rows=st["rows"], row_weights=st["row_weights"], bias=st["bias"],
+        extra = {"row_idf": st["row_idf"]} if "row_idf" in st else {}
+        np.savez_compressed(path, rows=st["rows"], row_weights=st["row_weights"], bias=st["bias"], **extra,
                             meta=np.frombuffer(json.dumps({"classes": st["classes"], "config": st["config"]}).encode(),
                                                np.uint8))
 
@@ -246,7 +260,8 @@ class TextView:
         with np.load(path) as z:
             meta = json.loads(z["meta"].tobytes().decode())
             return cls.from_state({"classes": meta["classes"], "config": meta["config"], "rows": z["rows"],
-                                   "row_weights": z["row_weights"], "bias": z["bias"]})
+                                   "row_weights": z["row_weights"], "bias": z["bias"],
+                                   "row_idf": z["row_idf"] if "row_idf" in z.files else None})
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -271,6 +286,13 @@ def fit_text_view(pages: Sequence[PageWords], labels: Sequence[int], classes: li
             vectors.append(page_features(v, cfg))
             ys.append(y)
     x = _csr(vectors, cfg.n_features)
+    idf = None
+    if cfg.idf:  # smooth idf as scikit-learn's TfidfTransformer; rows re-normalised after weighting
+        from sklearn.preprocessing import normalize
+
+        df = np.bincount(x.indices, minlength=cfg.n_features)
+        idf = (np.log((1 + x.shape[0]) / (1 + df)) + 1).astype(np.float32)
+        x = normalize(x.multiply(idf[None, :]).tocsr())
     clf = LogisticRegression(C=cfg.c, max_iter=300, tol=1e-4)
     clf.fit(x, np.asarray(ys))
     weights = np.zeros((cfg.n_features, len(classes)), np.float32)
@@ -282,4 +304,4 @@ def fit_text_view(pages: Sequence[PageWords], labels: Sequence[int], classes: li
     for j, c in enumerate(present):
         weights[:, c] = coef[j]
         bias[c] = intercept[j]
-    return TextView(weights, bias, list(classes), cfg)
+    return TextView(weights, bias, list(classes), cfg, idf)

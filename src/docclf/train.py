@@ -131,6 +131,9 @@ class Trainer:
             self.pretrained.message = self.resume_ckpt.get("pretrained_message", self.pretrained.message)
             self.pretrained.loaded = self.resume_ckpt.get("pretrained", False)
         log.info("model %s: %s", resolve_model_name(cfg.model), self.pretrained.message)
+        if cfg.lr == 0:  # auto: fine-tuning wants a gentle rate, a network from scratch a bolder one
+            cfg.lr = 3e-4 if self.pretrained.loaded else 2e-3
+            log.info("learning rate %g (auto, %s)", cfg.lr, "pretrained" if self.pretrained.loaded else "from scratch")
         self.pcfg = preprocess_config_for(model, cfg.image_size, cfg.resize_mode)
         self.splits = self._load_splits()
         model = model.to(self.device)

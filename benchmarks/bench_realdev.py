@@ -41,7 +41,7 @@ def _other_pages(clf, folder: Path, cache_dir: str | None):
 
 def report(model: str, realdev: Path, cache_dir: str | None) -> dict:
     from docclf.evaluate import load_classifier
-    from docclf.fusion import fuse_logits
+    from docclf.fusion import fuse_logits, known_argmax
     from docclf.predict import fusion_config
 
     clf = load_classifier(model)
@@ -60,7 +60,7 @@ def report(model: str, realdev: Path, cache_dir: str | None) -> dict:
             probs["text"] = fuse_logits(None, views.text_logits, None, cfg)
         entry = {"n": int(len(labels)), "seconds": seconds, "views": {}}
         for view, p in probs.items():
-            pred = p.argmax(1)
+            pred = known_argmax(p, clf.classes, cfg)
             entry["views"][view] = {
                 "accuracy": float((pred == labels).mean()),
                 "recall": {c: float((pred[labels == i] == i).mean()) if (labels == i).any() else None

@@ -70,8 +70,9 @@ def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_
 
     A model that reads (text or fusion) OCRs the pages (cached) and adds `views`: each view's own
     report, `abstained` (share of pages answered "none of these") and `ocr_seconds_per_page`.
-    Accuracy counts the most probable class of every page, abstained or not, so views compare.
+    Accuracy counts the most probable known class of every page, abstained or not, so views compare.
     """
+    from docclf.fusion import known_argmax
     from docclf.ocr import words_for_files
     from docclf.predict import decisions, fusion_config, views_for_pages
 
@@ -87,10 +88,11 @@ def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_
                  if clf.reads else [])
         views = views_for_pages(clf, split.images, words, batch_size)
         labels = np.asarray(split.labels)
-        cms["main"] += confusion_matrix(labels, views.fused(cfg).argmax(1), n)
+        # the most probable known class: abstaining ('other', low confidence) is reported apart
+        cms["main"] += confusion_matrix(labels, known_argmax(views.fused(cfg), clf.classes, cfg), n)
         if names:
-            cms["image"] += confusion_matrix(labels, views.image_logits.argmax(1), n)
-            cms["text"] += confusion_matrix(labels, views.text_logits.argmax(1), n)
+            cms["image"] += confusion_matrix(labels, known_argmax(views.image_logits, clf.classes, cfg), n)
+            cms["text"] += confusion_matrix(labels, known_argmax(views.text_logits, clf.classes, cfg), n)
         abstained += sum(d.label is None for d in decisions(clf, views))
         ocr_seconds += sum(w.seconds for w in words if w is not None)
         n_read += sum(w is not None for w in words)

@@ -27,8 +27,9 @@ class FusionConfig:
     text_weight: float = 1.0
     image_temperature: float = 1.0
     text_temperature: float = 1.0
-    abstain_below: float = 0.5  # fused confidence under this -> label None
+    abstain_below: float = 0.4  # fused confidence of the best known class under this -> label None
     reject_class: str | None = None  # a trained "none of these" class (e.g. "other"): answered as None
+    reject_above: float = 0.5  # ... when its probability reaches this
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +137,14 @@ def ink_share(gray_small: np.ndarray) -> float:
     return float((g < paper - 80).mean())
 
 
+def known_argmax(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig) -> np.ndarray:
+    """(N,) index of the most probable class that is not the none-of-these class."""
+    p = np.array(probs, np.float64, copy=True)
+    if cfg.reject_class in classes:
+        p[:, list(classes).index(cfg.reject_class)] = -1.0
+    return p.argmax(1)
+
+
 def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words: int | None = None,
            ink: float | None = None, views: dict[str, np.ndarray] | None = None) -> Decision:
     """The answer for one page from its fused probabilities (C,), abstaining when it should."""
@@ -145,17 +154,15 @@ def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words
     keep = [classes.index(c) for c in shown]
     p_shown = {c: float(probs[i]) for c, i in zip(shown, keep)}
     view_probs = {name: {c: float(v[i]) for c, i in zip(shown, keep)} for name, v in (views or {}).items()}
-    top = int(np.argmax(probs))
     best_shown = max(p_shown, key=p_shown.get) if p_shown else None
-    conf = float(probs[top])
+    conf = p_shown.get(best_shown, 0.0) if best_shown else 0.0
+    p_reject = float(probs[classes.index(cfg.reject_class)]) if cfg.reject_class in classes else 0.0
     reason = None
     if ink is not None and ink < BLANK_INK and (n_words is None or n_words < BLANK_MIN_WORDS):
         reason = "the page is blank or almost blank"
-    elif cfg.reject_class and classes[top] == cfg.reject_class:
+    elif p_reject >= cfg.reject_above:
         reason = f"looks like none of the known classes (closest: {best_shown})"
     elif conf < cfg.abstain_below:
         reason = (f"not confident enough: {best_shown} at {conf:.2f}, under the abstain threshold "
                   f"{cfg.abstain_below:.2f}")
-    if reason:
-        return Decision(None, p_shown.get(best_shown, 0.0) if best_shown else 0.0, p_shown, reason, view_probs)
-    return Decision(classes[top], conf, p_shown, None, view_probs)
+    return Decision(None if reason else best_shown, conf, p_shown, reason, view_probs)

@@ -226,8 +226,9 @@ class TextView:
         st = {"format": "docclf.textview/1", "classes": list(self.classes), "config": self.cfg.to_dict(),
               "rows": rows.astype(np.int64), "row_weights": self.weights[rows].astype(np.float32),
               "bias": self.bias.astype(np.float32)}
-        if self.idf is not None:
-            st["row_idf"] = self.idf[rows].astype(np.float32)  # a feature outside `rows` has no weight anyway
+        if self.idf is not None:  # unseen features have no weight but count in the page's norm: keep their idf
+            st["row_idf"] = self.idf[rows].astype(np.float32)
+            st["idf_unseen"] = float(self.idf.max())
         return st
 
     @classmethod
@@ -238,7 +239,7 @@ class TextView:
         weights[rows] = row_w
         idf = None
         if st.get("row_idf") is not None:
-            idf = np.ones(cfg.n_features, np.float32)
+            idf = np.full(cfg.n_features, float(st["idf_unseen"]), np.float32)
             idf[rows] = np.asarray(st["row_idf"], np.float32)
         return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg, idf)
 
@@ -248,7 +249,7 @@ class TextView:
         import json
 
         st = self.state()
-        extra = {"row_idf": st["row_idf"]} if "row_idf" in st else {}
+        extra = {"row_idf": st["row_idf"], "idf_unseen": np.float32(st["idf_unseen"])} if "row_idf" in st else {}
         np.savez_compressed(path, rows=st["rows"], row_weights=st["row_weights"], bias=st["bias"], **extra,
                             meta=np.frombuffer(json.dumps({"classes": st["classes"], "config": st["config"]}).encode(),
                                                np.uint8))
@@ -261,7 +262,8 @@ class TextView:
             meta = json.loads(z["meta"].tobytes().decode())
             return cls.from_state({"classes": meta["classes"], "config": meta["config"], "rows": z["rows"],
                                    "row_weights": z["row_weights"], "bias": z["bias"],
-                                   "row_idf": z["row_idf"] if "row_idf" in z.files else None})
+                                   "row_idf": z["row_idf"] if "row_idf" in z.files else None,
+                                   "idf_unseen": float(z["idf_unseen"]) if "idf_unseen" in z.files else 1.0})
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

@@ -239,7 +239,7 @@ class TextView:
         weights[rows] = row_w
         idf = None
         if st.get("row_idf") is not None:
-            idf = np.full(cfg.n_features, float(st["idf_unseen"]), np.float32)
+            idf = np.full(cfg.n_features, float(st.get("idf_unseen", 1.0)), np.float32)
             idf[rows] = np.asarray(st["row_idf"], np.float32)
         return cls(weights, np.asarray(st["bias"], np.float32), list(st["classes"]), cfg, idf)
 

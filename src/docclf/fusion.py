@@ -23,7 +23,9 @@ BLANK_INK = 0.004  # share of dark pixels under which a page counts as blank
 class FusionConfig:
     """How the views combine and when to abstain; stored in the checkpoint, shown in the run."""
 
-    image_weight: float = 1.0
+    # The generated pages' look carries over to real pages less well than their words: on the real dev
+    # set, halving the image view's say raised fused accuracy on scanned pages 0.797 -> 0.836.
+    image_weight: float = 0.5
     text_weight: float = 1.0
     image_temperature: float = 1.0
     text_temperature: float = 1.0
@@ -68,17 +70,16 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 def fuse_logits(image_logits: np.ndarray | None, text_logits: np.ndarray | None, has_text: np.ndarray | None,
                 cfg: FusionConfig) -> np.ndarray:
     """(N, C) fused probabilities from either or both views' logits; rows without text use the image alone."""
-    parts = []
-    if image_logits is not None:
-        parts.append(cfg.image_weight * log_softmax(np.asarray(image_logits, np.float64) / cfg.image_temperature))
-    if text_logits is not None:
-        t = cfg.text_weight * log_softmax(np.asarray(text_logits, np.float64) / cfg.text_temperature)
-        if has_text is not None and image_logits is not None:
-            t = t * np.asarray(has_text, np.float64)[:, None]  # no words: the text view abstains
-        parts.append(t)
-    if not parts:
+    if image_logits is None and text_logits is None:
         raise ValueError("fuse_logits needs at least one view")
-    return np.exp(log_softmax(sum(parts)))
+    img = None if image_logits is None else log_softmax(np.asarray(image_logits, np.float64) / cfg.image_temperature)
+    txt = None if text_logits is None else log_softmax(np.asarray(text_logits, np.float64) / cfg.text_temperature)
+    if img is None or txt is None:  # one view: its own calibrated probabilities, no weighting
+        return np.exp(img if txt is None else txt)
+    both = np.ones(len(img), bool) if has_text is None else np.asarray(has_text, bool)
+    # rows without words: the text view abstains and the image view answers alone, unweighted
+    fused = np.where(both[:, None], cfg.image_weight * img + cfg.text_weight * txt, img)
+    return np.exp(log_softmax(fused))
 
 
 # --------------------------------------------------------------------------- calibration

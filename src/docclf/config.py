@@ -202,7 +202,7 @@ class TrainConfig:
     ocr_long_side: int = opt(1600, "pages are resized to this long side before OCR (1600 = ~140 dpi for A4)")
     text_c: float = opt(4.0, "text view: inverse regularisation strength of its logistic regression")
     abstain_below: float = opt(0.4, "answer 'none of these' (label null) when the fused confidence is under this "
-                                    "(0.4: about 5% of real in-class dev pages)")
+                                    "(0.4: about 1 in 20 real in-class dev pages)")
 
     @property
     def monitor(self) -> str:  # the seed's name for --metric
@@ -328,6 +328,8 @@ class TuneConfig:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {getattr(self, name)}")
         if self.n_trials is not None and self.n_trials <= 0:
             raise UsageError(f"--n-trials must be positive, got {self.n_trials}")
+        if any(lr <= 0 for lr in self.lrs):  # 0 means "auto" to train, which is no point in a search
+            raise UsageError(f"--lr must be positive in a search, got {self.lrs}")
         if self.grace_period <= self.heartbeat_interval:
             raise UsageError(f"--grace-period ({self.grace_period}) must exceed --heartbeat-interval "
                              f"({self.heartbeat_interval}), or live trials would be re-queued")

@@ -176,7 +176,7 @@ class Predictor:
         page = Image.new("RGB", (self.pcfg.image_size * 3 // 4, self.pcfg.image_size), "white")
         pred = self.predict([page])[0]
         total = sum(pred.probabilities.values())  # below 1 when a none-of-these class is left out
-        if not np.isfinite(total) or total > 1.0 + 1e-3 or total <= 0:
+        if not np.isfinite(total) or total > 1.0 + 1e-3 or total < 0:
             raise RuntimeError(f"warm-up prediction is not a probability distribution (sum {total})")
 
     def describe(self) -> dict[str, Any]:

@@ -70,9 +70,10 @@ def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_
 
     A model that reads (text or fusion) OCRs the pages (cached) and adds `views`: each view's own
     report, `abstained` (share of pages answered "none of these") and `ocr_seconds_per_page`.
-    Accuracy counts the most probable known class of every page, abstained or not, so views compare.
+    Accuracy counts each page's answer: its most probable known class, or (for a model trained with a
+    none-of-these class) that class where the model abstains.
     """
-    from docclf.fusion import known_argmax
+    from docclf.fusion import fuse_logits, known_argmax
     from docclf.ocr import words_for_files
     from docclf.predict import decisions, fusion_config, views_for_pages
 
@@ -88,12 +89,18 @@ def evaluate(clf: Classifier, data_dir: str | Path, batch_size: int = 64, cache_
                  if clf.reads else [])
         views = views_for_pages(clf, split.images, words, batch_size)
         labels = np.asarray(split.labels)
-        # the most probable known class: abstaining ('other', low confidence) is reported apart
-        cms["main"] += confusion_matrix(labels, known_argmax(views.fused(cfg), clf.classes, cfg), n)
+        # the answer: the most probable known class, or, for a model with a none-of-these class, that
+        # class where the model abstains (right for such pages, wrong for in-class ones)
+        decided = decisions(clf, views)
+        pred = known_argmax(views.fused(cfg), clf.classes, cfg)
+        if cfg.reject_class in clf.classes:
+            pred = np.where([d.label is None for d in decided], clf.classes.index(cfg.reject_class), pred)
+        cms["main"] += confusion_matrix(labels, pred, n)
         if names:
-            cms["image"] += confusion_matrix(labels, known_argmax(views.image_logits, clf.classes, cfg), n)
-            cms["text"] += confusion_matrix(labels, known_argmax(views.text_logits, clf.classes, cfg), n)
-        abstained += sum(d.label is None for d in decisions(clf, views))
+            for name, logits in (("image", views.image_logits), ("text", views.text_logits)):
+                probs = fuse_logits(logits if name == "image" else None, logits if name == "text" else None, None, cfg)
+                cms[name] += confusion_matrix(labels, known_argmax(probs, clf.classes, cfg), n)
+        abstained += sum(d.label is None for d in decided)
         ocr_seconds += sum(w.seconds for w in words if w is not None)
         n_read += sum(w is not None for w in words)
     report = summarize(cms["main"], clf.classes)

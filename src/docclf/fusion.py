@@ -141,11 +141,15 @@ def ink_share(gray_small: np.ndarray) -> float:
 
 
 def known_argmax(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig) -> np.ndarray:
-    """(N,) index of the most probable class that is not the none-of-these class."""
+    """(N,) the class each page is answered as: the most probable known class, or the none-of-these
+    class where its probability reaches `reject_above` (as `decide` rejects)."""
     p = np.array(probs, np.float64, copy=True)
-    if cfg.reject_class in classes:
-        p[:, list(classes).index(cfg.reject_class)] = -1.0
-    return p.argmax(1)
+    if cfg.reject_class not in classes:
+        return p.argmax(1)
+    r = list(classes).index(cfg.reject_class)
+    rejected = p[:, r] >= cfg.reject_above
+    p[:, r] = -1.0
+    return np.where(rejected, r, p.argmax(1))
 
 
 def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words: int | None = None,

@@ -32,6 +32,18 @@ OTHER_CLASS = "other"
 GENERATOR_CLASSES: tuple[str, ...] = (*CLASSES, OTHER_CLASS)
 
 
+class StoredSettings:
+    """to_dict / from_dict for a small settings dataclass saved in checkpoints and exports; keys it
+    does not know (written by a newer version) are ignored."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Any:
+        return cls(**{k: v for k, v in dict(d or {}).items() if k in cls.__dataclass_fields__})  # type: ignore[attr-defined]
+
+
 def opt(default: Any, help: str, *, choices: typing.Sequence[Any] | None = None,
         aliases: tuple[str, ...] = (), positional: bool = False, **kw: Any) -> Any:
     """A dataclass field carrying its command-line help, allowed values, old spellings (and whether

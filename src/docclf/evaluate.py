@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from docclf.data import SplitFiles, batch_indices, eval_batch, iterate_batches, load_or_build_cache, scan_split
+from docclf.data import SplitFiles, eval_batch, load_or_build_cache, scan_split
 from docclf.errors import UsageError
 from docclf.metrics import confusion_matrix, summarize
 from docclf.modeling import Classifier, classifier_from_checkpoint, load_checkpoint_file

@@ -10,17 +10,19 @@ A page with no readable words leaves the text view out. A page the model should 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+
+from docclf.config import StoredSettings
 
 BLANK_MIN_WORDS = 3  # fewer words than this and an almost white page: nothing to classify
 BLANK_INK = 0.004  # share of dark pixels under which a page counts as blank
 
 
 @dataclass
-class FusionConfig:
+class FusionConfig(StoredSettings):
     """How the views combine and when to abstain; stored in the checkpoint, shown in the run."""
 
     # The generated pages' look carries over to real pages less well than their words: on the real dev
@@ -32,14 +34,6 @@ class FusionConfig:
     abstain_below: float = 0.4  # fused confidence of the best known class under this -> label None
     reject_class: str | None = None  # a trained "none of these" class (e.g. "other"): answered as None
     reject_above: float = 0.5  # ... when its probability reaches this
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "FusionConfig":
-        d = dict(d or {})
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass

@@ -17,12 +17,13 @@ import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from PIL import Image
 
+from docclf.config import StoredSettings
 from docclf.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ INSTALL_HINT = ("install Tesseract's language data: apt-get install tesseract-oc
 
 
 @dataclass(frozen=True)
-class OcrConfig:
+class OcrConfig(StoredSettings):
     """How a page is read; part of the OCR cache key and stored in every fusion checkpoint."""
 
     languages: str = "eng"  # Tesseract's "+"-joined codes; each extra language costs time
@@ -44,14 +45,6 @@ class OcrConfig:
     psm: int = 3  # page segmentation: fully automatic
     min_conf: float = 30.0  # words Tesseract is less sure of are mostly noise on graphics
     timeout_s: float = 20.0  # a page that takes longer is cut off with what was read so far
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "OcrConfig":
-        d = dict(d or {})
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass

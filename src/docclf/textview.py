@@ -18,11 +18,13 @@ import random
 import re
 import unicodedata
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
+
+from docclf.config import StoredSettings
 
 from docclf.ocr import PageWords
 
@@ -35,7 +37,7 @@ _CONFUSIONS = {"l": "1I|", "I": "l1|", "1": "lI", "O": "0D", "0": "OD", "o": "0c
 
 
 @dataclass(frozen=True)
-class TextConfig:
+class TextConfig(StoredSettings):
     """Features and regularisation of the text view; stored in the checkpoint."""
 
     n_features: int = 1 << 18
@@ -48,14 +50,6 @@ class TextConfig:
     max_words: int = 2000
     idf: bool = True  # weight features by inverse document frequency (fitted on the training pages)
     char_max: int = 3  # character n-grams of 3..char_max letters
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> "TextConfig":
-        d = dict(d or {})
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 def normalise_word(text: str) -> str:

@@ -55,7 +55,7 @@ def main() -> int:
     ap.add_argument("--per-class", type=int, default=2)
     args = ap.parse_args()
     pages = [p for d in sorted(Path(args.pages).iterdir()) if d.is_dir()
-             for p in sorted(d.iterdir())[: args.per_class]]
+             for p in sorted(f for f in d.iterdir() if f.suffix.lower() in (".png", ".jpg", ".jpeg"))[: args.per_class]]
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--model-uri", args.model_uri,

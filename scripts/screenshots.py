@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     # (file, page, text that says it has rendered, charts to filter to)
     shots = [("mlflow_run.png", f"experiments/{e}/runs/{r}", "Created by", None),
              ("mlflow_run_charts.png", f"experiments/{e}/runs/{r}/model-metrics", "Model metrics", "accuracy"),
-             ("mlflow_runs_table.png", f"experiments/{table}/runs", "matching runs", None),
+             ("mlflow_runs_table.png", f"experiments/{table}/runs", "matching run", None),
              ("mlflow_model_version.png", f"models/{args.model_name}/versions/{v}", "Validation", None)]
     out = Path(args.out)
     with tempfile.TemporaryDirectory(prefix="docclf-shots-") as tmp:

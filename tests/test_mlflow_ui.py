@@ -159,10 +159,10 @@ def test_run_charts_are_curves_and_bars_never_single_dots(store, ui, browser):
 @pytest.mark.services
 @pytest.mark.slow
 def test_runs_tables_show_dataset_and_source(store, ui, browser):
-    text = shots.open_page(browser, ui, f"experiments/{store.train_exp}/runs", "matching runs")
+    text = shots.open_page(browser, ui, f"experiments/{store.train_exp}/runs", "matching run")
     assert "ui-train" in text and _dataset_label(store.train, "train") in text and "docclf" in text
     assert "docclf training runs" in text  # the experiment's description above the table
-    text = shots.open_page(browser, ui, f"experiments/{store.tune_exp}/runs", "matching runs")
+    text = shots.open_page(browser, ui, f"experiments/{store.tune_exp}/runs", "matching run")
     assert "ui-search" in text and _dataset_label(store.parent, "train") in text
     assert "one parent run per Optuna study" in text
 

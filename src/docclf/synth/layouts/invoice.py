@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from docclf.synth.canvas import paragraph
+from docclf.synth.canvas import paragraph, wrap
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_table_style, signature, stamp,
                                  table)
@@ -496,5 +496,347 @@ def form(doc: Doc) -> None:
         qr_code(doc, right - 60, doc.H - m - 60, 60)
 
 
+# --------------------------------------------------------------------------- ERP printouts, statements, premiums
+
+
+def erp_words(doc: Doc) -> dict[str, str]:
+    """Labels of ERP printouts and statements in the page's language."""
+    return for_lang(vocab("invoice")["words"], doc.lang.lang)
+
+
+def gln(rng: random.Random) -> str:
+    return f"{rng.randint(4, 9)}{rng.randint(10 ** 11, 10 ** 12 - 1)}"
+
+
+def vat_rates(doc: Doc) -> list[int]:
+    """The standard rate and, often, a reduced one: ERP invoices list goods under both."""
+    std = doc.lang.vat_rate
+    return [std] if doc.rng.random() < 0.4 else [std, doc.rng.choice([5, 7, 9, 10])]
+
+
+def party_box(doc: Doc, x0: float, y: float, x1: float, label: str, lines: list[str], face, bold, size: float,
+              boxed: bool) -> float:
+    """A labelled party block of an ERP printout (seller, buyer, ...); returns the y below it."""
+    cv = doc.cv
+    top = y
+    cv.text(x0 + 3, y + size, label, bold, size, doc.ink)
+    y = lines_block(doc, x0 + 3, y + size * 1.5, lines, face, size, leading=1.2) + size * 0.5
+    if boxed:
+        cv.rect(x0, top - size * 0.3, x1 - size, y, outline=doc.grey(40, 110), width=0.5)
+    return y
+
+
+def erp(doc: Doc) -> None:
+    """A dense ERP printout (ZUGFeRD-style): small monospaced type, party blocks in three columns,
+    a ruled table of many narrow columns with sub-rows, and a VAT breakdown at the bottom."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    fam = doc.family({"mono": 4, "sans": 1})
+    reg, bold = fam.regular, fam.bold
+    words = erp_words(doc)
+    parties = for_lang(vocab("invoice")["parties"], L.lang)
+    inv = invoice_data(doc, rng.randint(6, 22))
+    m = rng.uniform(28, 44)
+    right = doc.W - m
+    size = rng.uniform(6.0, 7.4)
+    rule = doc.grey(30, 90)
+    if rng.random() < 0.5:
+        logo(doc, right, m - 12, 20, inv.co.name, bold, right=True)
+    y = m + 18
+    col = (right - m) / 3
+    boxed = rng.random() < 0.5
+    f = doc.fake
+    seller = [f"GLN {gln(rng)}", inv.co.name.upper(), inv.co.street, inv.co.city, "",
+              f"{L['vat_id']}: {inv.co.vat_id}"]
+    buyer = [f"GLN {gln(rng)}", *[ln.upper() if k == 0 else ln for k, ln in enumerate(inv.client)]]
+    ya = party_box(doc, m, y, m + col, parties[0], seller, reg, bold, size, boxed)
+    yb = party_box(doc, m + col, y, m + 2 * col, parties[1], buyer, reg, bold, size, boxed)
+    title = title_word(doc).upper()
+    if rng.random() < 0.5:
+        title = " ".join(title)
+    x3 = m + 2 * col
+    cv.text(x3, y + size * 1.2, title, bold, size * 1.15, doc.ink)
+    cv.text_right(right, y + size * 1.2, f"{L['page']} 1", reg, size, doc.ink)
+    d = inv.date
+    pairs = [(L["invoice_no"], inv.number), (L["date"], L.date(d, 1)),
+             (words["delivery"], L.date(d - dt.timedelta(days=rng.randint(0, 9)), 1)),
+             (L["order_no"], str(rng.randint(10 ** 8, 10 ** 9))), (L["customer_no"], str(rng.randint(1000, 999999))),
+             (L["due"], L.date(inv.due, 1))]
+    yc = kv_block(doc, x3, y + size * 2.2, pairs[:rng.randint(4, 6)], reg, reg, size)
+    if rng.random() < 0.7:
+        yc = lines_block(doc, x3, yc + size * 0.6, [f"{words['contact']}: {f.name()}", f"{L['phone']} {inv.co.phone}",
+                                                    inv.co.email], reg, size * 0.95, leading=1.2)
+    y = max(ya, yb, yc) + size
+    if rng.random() < 0.75:  # invoicee and consignee under the seller and buyer
+        ship = inv.ship or person_block(doc)
+        ya = party_box(doc, m, y, m + col, parties[2], [f"GLN {gln(rng)}", *inv.client], reg, bold, size, boxed)
+        yb = party_box(doc, m + col, y, m + 2 * col, parties[3], [f"GLN {gln(rng)}", *ship], reg, bold, size, boxed)
+        y = max(ya, yb) + size
+    y = erp_items(doc, inv, m, y + size, right, reg, bold, size, vat_rates(doc))
+    footer_columns(doc, inv.co, m, right, doc.H - m - size * 3, reg, size * 0.9)
+
+
+def erp_items(doc: Doc, inv: Invoice, x0: float, y: float, x1: float, reg, bold, size: float,
+              rates: list[int]) -> float:
+    """The item table with indented sub-rows, allowances, then the VAT breakdown; returns the y below."""
+    rng, cv, L, m = doc.rng, doc.cv, doc.lang, doc.lang.money
+    words = erp_words(doc)
+    w = x1 - x0
+    rel = [0.16, 0.30, 0.12, 0.08, 0.11, 0.08, 0.15]
+    xs = [x0 + sum(rel[:k]) * w for k in range(len(rel) + 1)]
+    heads = [words["item_no"], L["description"], L["qty"], L["unit"], L["unit_price"], words["rate"], words["net"]]
+    aligns = "llrlrrr"
+    pad = size * 0.35
+
+    def row(cells: list[str], face, base: float) -> None:
+        for k, (c, al) in enumerate(zip(cells, aligns)):
+            if al == "r":
+                cv.text_right(xs[k + 1] - pad, base, c, face, size, doc.ink)
+            else:
+                cv.text(xs[k] + pad, base, c, face, size, doc.ink)
+
+    cv.hline(x0, x1, y, doc.ink, 0.7)
+    row(heads, bold, y + size * 1.3)
+    y += size * 1.9
+    cv.hline(x0, x1, y, doc.ink, 0.5)
+    y += size * 0.5
+    if rng.random() < 0.4:
+        note = invoice_phrase(doc, inv, "notes")
+        y = paragraph(cv, x0 + pad, y, w, f"{words['important']} {note}", reg, size, doc.ink, 1.2) + size * 0.4
+    bottom = doc.H - 230
+    net_by_rate = {r: 0.0 for r in rates}
+    for it in inv.items:
+        if y > bottom:
+            break
+        rate = rng.choice(rates)
+        net_by_rate[rate] += it.amount
+        code = gln(rng) if rng.random() < 0.6 else it.code
+        row([code, _clip_to(doc, it.desc, reg, size, xs[2] - xs[1] - 2 * pad),
+             L.number(it.qty, 0 if float(it.qty).is_integer() else 1), it.unit, L.number(it.price, 4),
+             f"{rate},0" if L.lang != "en" else f"{rate}.0", m(it.amount, False)], reg, y + size)
+        y += size * 1.25
+        subs = [f"{words['item_no']}: {it.code}", f"{words['gross']}: {m(it.price * 1.02, True)}",
+                f"{words['allowance']} {rng.choice([1, 2, 3, 5])}%: {m(-it.price * 0.02, True)}",
+                f"{L['delivery_date']}: {L.date(it.day, 1)}"]
+        for sub in rng.sample(subs, rng.choice([0, 1, 1, 2, 3])):
+            cv.text(xs[1] + pad + size, y + size, sub, reg, size * 0.95, doc.grey(30, 90))
+            y += size * 1.15
+        y += size * 0.5
+    cv.hline(x0, x1, y, doc.ink, 0.5)
+    y += size * 0.8
+    if rng.random() < 0.5:  # invoice-level allowances and surcharges
+        for r in rates:
+            base = net_by_rate[r]
+            y = kv_block(doc, x0 + pad, y, [(f"{words['allowance']} {r}%",
+                                             f"{words['base']} {m(base, False)}   -{m(base * 0.02, False)}")],
+                         reg, reg, size, label_w=w * 0.25)
+        y += size * 0.4
+    if rng.random() < 0.6:
+        y = paragraph(cv, x0 + pad, y, w * 0.8, L["terms_text"].format(days=inv.days), reg, size, doc.ink, 1.2) + size
+    # the VAT breakdown: one row per rate and a totals row
+    y = max(y, doc.H - 200 - len(rates) * size * 1.8) if rng.random() < 0.6 else y + size
+    heads = [words["net"], words["rate"], words["base"], words["vat_amount"], words["gross"]]
+    rows = [heads]
+    tot = [0.0, 0.0, 0.0]
+    for r in rates:
+        base = round(net_by_rate[r], 2)
+        vat = round(base * r / 100, 2)
+        tot = [tot[0] + base, tot[1] + vat, tot[2] + base + vat]
+        rows.append([m(base, False), f"{r} %", m(base, False), m(vat, False), m(base + vat, False)])
+    rows.append([m(tot[0], False), "", m(tot[0], False), m(tot[1], False), m(tot[2], True)])
+    style = TableStyle(grid=rng.choice(["full", "rules", "box"]), line=doc.ink, pad=0.35, line_w=0.5,
+                       header_fill=doc.tint(doc.accent, 0.88) if rng.random() < 0.3 else None)
+    return table(doc, x0, y, [w / 5] * 5, rows, reg, bold, size, "rrrrr", style)
+
+
+def _clip_to(doc: Doc, text: str, face, size: float, width: float) -> str:
+    """The first line of `text` wrapped to `width` (ERP columns cut long descriptions)."""
+    return wrap(doc.cv, text, face, size, width)[0]
+
+
+def statement(doc: Doc) -> None:
+    """A utility / telecom / cloud statement: logo and account number, an 'Invoice Summary' box, coloured
+    summary and detail tables of services with sub-rows, small-print footnotes. Sometimes a later page."""
+    rng, cv, L, m = doc.rng, doc.cv, doc.lang, doc.lang.money
+    reg, bold, hb = fonts(doc)
+    words = erp_words(doc)
+    inv = invoice_data(doc, rng.randint(3, 9))
+    mg = rng.uniform(30, 48)
+    right = doc.W - mg
+    w = right - mg
+    size = rng.uniform(6.8, 8.2)
+    col = doc.accent
+    tint = doc.tint(col, rng.uniform(0.78, 0.9))
+    account = rng.choice(for_lang(vocab("invoice")["account"], L.lang))
+    later = rng.random() < 0.3
+    if later:  # a continuation page: running header, then the detail table to the bottom
+        logo(doc, mg, mg, 18, inv.co.name, hb)
+        cv.text_right(right, mg + 8, f"{account}: {rng.randint(10 ** 9, 10 ** 11)}", reg, size, doc.ink)
+        cv.text_right(right, mg + 8 + size * 1.4, f"{L['invoice_no']} {inv.number}", reg, size, doc.ink)
+        y = mg + 40
+    else:
+        logo(doc, mg, mg, rng.uniform(26, 40), inv.co.name, hb)
+        cv.text(mg, mg + 58, account, reg, size, doc.grey(60, 110))
+        cv.text(mg, mg + 58 + size * 2.1, str(rng.randint(10 ** 9, 10 ** 12)), hb, size * 2, doc.ink)
+        bx = doc.W * rng.uniform(0.5, 0.58)
+        cv.text(bx, mg + 14, f"{inv.co.name} {L['invoice']}", hb, size * 1.8, doc.ink)
+        cv.text(bx, mg + 14 + size * 1.5, inv.co.email + " · " + inv.co.web, reg, size * 0.85, doc.grey(60, 110))
+        yb = mg + 14 + size * 3
+        cv.text(bx, yb + size, words["summary"], bold, size * 1.2, doc.ink)
+        yb += size * 1.8
+        pairs = [(L["invoice_no"], inv.number), (L["date"], L.date(inv.date)),
+                 (L["period"], f"{L.date(inv.date - dt.timedelta(days=30), 1)} – {L.date(inv.date, 1)}")]
+        for a, b in pairs:
+            cv.hline(bx, right, yb, doc.grey(170, 210), 0.4)
+            cv.text(bx, yb + size * 1.2, a, reg, size, doc.ink)
+            cv.text_right(right, yb + size * 1.2, b, reg, size, doc.ink)
+            yb += size * 1.7
+        cv.hline(bx, right, yb, doc.grey(170, 210), 0.4)
+        total = inv.subtotal * (1 + L.vat_rate / 100)
+        due = words["due_on"].format(date=L.date(inv.due))
+        cv.text(bx, yb + size * 1.5, due.upper() if rng.random() < 0.5 else due, bold, size * 1.05, doc.ink)
+        cv.text_right(right, yb + size * 1.5, m(total), bold, size * 1.05, doc.ink)
+        y = lines_block(doc, mg, mg + 58 + size * 4, [f"{L['bill_to']}:", *inv.client], reg, size * 1.05) + size * 2
+        y = max(y, yb + size * 3)
+        cv.text(mg, y + size * 1.3, f"{L['period']}: {L.date(inv.date - dt.timedelta(days=30))} – {L.date(inv.date)}",
+                bold, size * 1.3, doc.ink)
+        intro = invoice_phrase(doc, inv, "intro")
+        y = paragraph(cv, mg, y + size * 2, w, intro[:1].upper() + intro[1:], reg, size, doc.ink, 1.3) + size
+        y = statement_group(doc, mg, y, w, words["account_summary"] if rng.random() < 0.3 else words["summary"],
+                            [(words["previous"], m(rng.uniform(10, 400))), (words["received"], m(-rng.uniform(10, 400))),
+                             (words["new_charges"], m(inv.subtotal)), (f"{L['tax']} *", m(inv.subtotal * L.vat_rate / 100))],
+                            reg, bold, size, tint, total=(L["total"], m(total)))
+    bottom = doc.H - mg - (size * 9 if not later else size * 4)
+    y = statement_detail(doc, inv, mg, y + size, w, reg, bold, size, tint, bottom)
+    notes = for_lang(vocab("invoice")["footnotes"], L.lang)
+    yf = doc.H - mg - size * 7.5 if not later else doc.H - mg - size * 3
+    lines_block(doc, mg, max(yf, y + size), rng.sample(notes, rng.randint(2, 4) if not later else 1), reg,
+                size * 0.8, doc.grey(60, 120), 1.25)
+    if not later and rng.random() < 0.7:
+        lines_block(doc, right, max(yf, y + size), [inv.co.name, inv.co.street, inv.co.city], reg, size * 0.8,
+                    doc.grey(50, 110), 1.25, right=True)
+    page_number(doc, 2 if later else 1, rng.choice([2, 3, None]), reg, size * 0.9, doc.H - mg / 2)
+
+
+def statement_group(doc: Doc, x: float, y: float, w: float, title: str, rows: list[tuple[str, str]], reg, bold,
+                    size: float, tint, total: tuple[str, str] | None = None, title_amount: str = "") -> float:
+    """A tinted title bar, hairline-separated rows and an optional tinted total row; returns the y below."""
+    cv = doc.cv
+    h = size * 1.8
+    cv.rect(x, y, x + w, y + h, fill=tint)
+    cv.text(x + size * 0.5, y + h * 0.68, title, bold, size * 1.1, doc.ink)
+    if title_amount:
+        cv.text_right(x + w - size * 0.5, y + h * 0.68, title_amount, bold, size, doc.ink)
+    y += h
+    for a, b in rows:
+        cv.text(x + size * 2, y + h * 0.68, a, reg, size, doc.ink)
+        cv.text_right(x + w - size * 0.5, y + h * 0.68, b, reg, size, doc.ink)
+        y += h
+        cv.hline(x, x + w, y, doc.grey(190, 220), 0.4)
+    if total:
+        cv.rect(x, y, x + w, y + h, fill=tint)
+        cv.text(x + size * 0.5, y + h * 0.68, total[0], bold, size, doc.ink)
+        cv.text_right(x + w - size * 0.5, y + h * 0.68, total[1], bold, size, doc.ink)
+        y += h
+    return y + size
+
+
+def statement_detail(doc: Doc, inv: Invoice, x: float, y: float, w: float, reg, bold, size: float, tint,
+                     bottom: float) -> float:
+    """'Detail': one coloured service line per item with its amount, then charges / usage / VAT sub-rows."""
+    rng, cv, L, m = doc.rng, doc.cv, doc.lang, doc.lang.money
+    words = erp_words(doc)
+    h = size * 1.7
+    cv.rect(x, y, x + w, y + h * 1.1, fill=tint)
+    cv.text(x + size * 0.5, y + h * 0.75, words["detail"], bold, size * 1.1, doc.ink)
+    y += h * 1.1
+    name_ink = doc.accent if doc.colour and sum(doc.accent) < 500 else doc.ink
+    k = 0
+    while y + h * 3 < bottom:
+        it = inv.items[k % len(inv.items)] if k < len(inv.items) else Item(item_text(doc, inv.date), 1, "", round(
+            rng.uniform(0.5, 90), 2), "", inv.date)
+        k += 1
+        cv.text(x + size * 0.5, y + h * 0.7, it.desc, reg, size * 1.05, name_ink)
+        cv.text_right(x + w - size * 0.5, y + h * 0.7, m(it.amount), reg, size, doc.ink)
+        y += h
+        subs = [(words["charges"], m(it.amount * 0.8)), (f"{L['vat']} **", m(it.amount * 0.2))]
+        if rng.random() < 0.4:
+            subs.insert(0, (f"{words['usage']}: {L.number(rng.uniform(1, 900), 2)} {it.unit or 'GB'}",
+                            m(it.amount * 0.8)))
+        for a, b in subs[:rng.randint(1, len(subs))]:
+            if y + h > bottom:
+                break
+            cv.hline(x, x + w, y, doc.grey(205, 230), 0.3)
+            cv.text(x + size * 2.5, y + h * 0.7, a, reg, size * 0.95, doc.ink)
+            cv.text_right(x + w - size * 0.5, y + h * 0.7, b, reg, size * 0.95, doc.ink)
+            y += h
+        cv.hline(x, x + w, y, doc.grey(150, 200), 0.4)
+    return y
+
+
+def premium(doc: Doc) -> None:
+    """A letter-style invoice (insurance premium, subscription): DIN window address, contact info block,
+    a bold title with the period, body text, a short list of amounts with a bold total, 'Kind regards'."""
+    rng, cv, L, mo = doc.rng, doc.cv, doc.lang, doc.lang.money
+    reg, bold, hb = fonts(doc)
+    prem = for_lang(vocab("invoice")["premium"], L.lang)
+    inv = invoice_data(doc, rng.randint(2, 6))
+    left, right = rng.uniform(56, 72), doc.W - rng.uniform(40, 60)
+    size = rng.uniform(8, 9.5)
+    w = right - left
+    if rng.random() < 0.7:
+        logo(doc, right, 34, rng.uniform(24, 34), inv.co.name, hb, right=True)
+    if rng.random() < 0.5:
+        fold_marks(doc)
+    ya = doc.H * rng.uniform(0.09, 0.12)
+    y = lines_block(doc, left, ya, [inv.co.name] + ([] if rng.random() < 0.5 else [inv.co.street]), reg, size)
+    y = lines_block(doc, left, y + size, inv.client, reg, size)
+    info = [inv.co.name, doc.fake.name(), inv.co.street, inv.co.city, f"{L['phone']} {inv.co.phone}", inv.co.email]
+    if rng.random() < 0.6:
+        lines_block(doc, doc.W * rng.uniform(0.58, 0.64), ya + size * 4, info, reg, size * 0.95, leading=1.25)
+    y = max(y, ya + size * 13) + size * 2
+    d = inv.date
+    number = f"{rng.randint(100, 999)}.{rng.randint(100, 999)}.{rng.randint(100, 999)}"
+    contract = rng.choice(for_lang(vocab("invoice")["account"], L.lang))
+    title = f"{rng.choice(prem['title'])} – {contract} {number}"
+    cv.text(left, y + size, title, bold, size * 1.1, doc.ink)
+    cv.text_right(right, y + size, L.date(d), reg, size, doc.ink)
+    start = d.replace(day=1)
+    period = f"{L.date(start, 1)} – {L.date(start + dt.timedelta(days=rng.choice([29, 90, 181, 364])), 1)}"
+    y = kv_block(doc, left, y + size * 1.3, [(f"{L['period']}:", period), (f"{L['due']}:", L.date(inv.due, 1))],
+                 bold, reg, size)
+    y += size * 1.2
+    fill_in = {"date": L.date(inv.due, 1), "days": inv.days, "iban": inv.co.iban}
+    # the first two sentences open the letter (lower case after a German salutation), the rest follow in any order
+    opening = rng.choice(prem["body"][:2])
+    opening = opening if L.lang == "de" else opening[:1].upper() + opening[1:]
+    body = [opening] + [t.format(**fill_in) for t in rng.sample(prem["body"][2:], len(prem["body"]) - 2)]
+    cv.text(left, y + size, L["dear_generic"], reg, size, doc.ink)
+    y = paragraph(cv, left, y + size * 1.8, w, " ".join(body[:2]), reg, size, doc.ink, 1.3) + size
+    rows = [(it.desc, mo(it.amount)) for it in inv.items]
+    if rng.random() < 0.6:
+        rows.append((f"{L['tax']} {L.vat_rate} %", mo(inv.subtotal * L.vat_rate / 100)))
+    aw = w * rng.uniform(0.7, 0.9)
+    for a, b in rows:
+        cv.text(left, y + size, _clip_to(doc, a, reg, size, aw - size * 8), reg, size, doc.ink)
+        cv.text_right(left + aw, y + size, b, reg, size, doc.ink)
+        y += size * 1.3
+    total = inv.subtotal * (1 + (L.vat_rate / 100 if len(rows) > len(inv.items) else 0))
+    cv.text(left, y + size * 1.1, L["total_due"], bold, size, doc.ink)
+    cv.text_right(left + aw, y + size * 1.1, mo(total), bold, size, doc.ink)
+    y += size * 2.6
+    bottom = doc.H - 90
+    for k in range(2, len(body), 2):
+        if y > bottom - size * 6:
+            break
+        y = paragraph(cv, left, y, w, " ".join(body[k:k + 2]), reg, size, doc.ink, 1.3, bottom=bottom) + size * 0.7
+    cv.text(left, y + size * 1.5, L["closing"], reg, size, doc.ink)
+    if rng.random() < 0.4:
+        cv.text(left, y + size * 3, inv.co.name, reg, size, doc.ink)
+    if rng.random() < 0.5:
+        footer_columns(doc, inv.co, left, right, doc.H - 50, reg, 6.2)
+
+
 FAMILIES = (("classic", classic), ("band", band), ("din", din), ("minimal", minimal),
-            ("continuation", continuation), ("timesheet", timesheet), ("form", form))
+            ("continuation", continuation), ("timesheet", timesheet), ("form", form), ("erp", erp),
+            ("statement", statement), ("premium", premium))
+WEIGHTS = (1, 1, 1, 1, 1, 1, 1, 1.4, 1.3, 1.2)  # the last three: about 13, 12 and 11 % of invoices

@@ -701,7 +701,220 @@ def pick_n(rng: random.Random, items: list[str], k: int) -> list[str]:
     return rng.sample(items, min(k, len(items)))
 
 
+# --------------------------------------------------------------------------- single-column web themes
+
+
+HIGHLIGHTS = {"en": "Highlights", "de": "Highlights", "fr": "Réalisations", "es": "Logros", "it": "Risultati",
+              "nl": "Hoogtepunten", "pt": "Destaques"}
+
+
+def iso_range(doc: Doc, start: int, years: int, current: bool) -> str:
+    """'2013-12-01 - 2014-12-01', as web themes print a JSON resume's dates (sometimes 'Dec 2013 — Dec 2014')."""
+    rng, L = doc.rng, doc.lang
+    m1, m2 = rng.randint(1, 12), rng.randint(1, 12)
+    sep = rng.choice([" - ", " — ", " – ", " to "])
+    if rng.random() < 0.65:
+        end = L["present"] if current else f"{start + years}-{m2:02d}-01"
+        return f"{start}-{m1:02d}-01{sep}{end}"
+    end = L["present"] if current else f"{L.months[m2 - 1]} {start + years}"
+    return f"{L.months[m1 - 1]} {start}{sep}{end}"
+
+
+def web_entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bottom: float, col: RGB,
+              summary: bool) -> float:
+    """Organisation, position and dates, an optional summary, then 'Highlights' and bullets."""
+    rng, cv = doc.rng, doc.cv
+    reg, bold = doc.body.regular, doc.body.bold
+    if y + size * 4 > bottom:
+        return y
+    grey = doc.grey(90, 140)
+    cv.text(x, y + size * 1.05, e.org, bold, size * 1.05, doc.ink)
+    if rng.random() < 0.5:
+        cv.text_right(x + w, y + size, e.dates, bold if rng.random() < 0.5 else reg, size * 0.9, doc.ink)
+        y += size * 1.5
+    else:
+        y += size * 1.5
+        cv.text(x, y + size * 0.9, e.dates, reg, size * 0.9, grey)
+        y += size * 1.35
+    cv.text(x, y + size, e.title, bold if rng.random() < 0.4 else reg, size, col if rng.random() < 0.4 else doc.ink)
+    y += size * 1.6
+    if summary:
+        y = paragraph(cv, x, y, w, doc.text.profile(rng.randint(1, 2)), reg, size, doc.ink, 1.4, bottom=bottom)
+        y += size * 0.5
+    if e.bullets:
+        if rng.random() < 0.6:
+            cv.text(x, y + size, HIGHLIGHTS.get(doc.lang.lang, "Highlights"), bold, size * 0.95, doc.ink)
+            y += size * 1.6
+        for b in e.bullets:
+            if y + size * 1.4 > bottom:
+                break
+            bullet(doc, x + size * 1.2, y + size, size, "dot", doc.ink, reg)
+            y = paragraph(cv, x + size * 2.2, y, w - size * 2.2, b, reg, size, doc.ink, 1.35, bottom=bottom)
+            y += size * 0.2
+    return y + size * 0.9
+
+
+def web_theme(doc: Doc) -> None:
+    """A single-column HTML theme of a JSON resume: big name header (sometimes in a full-width band), role,
+    labelled contact lines, 'About', then Work, Volunteer, Education, Awards, Publications, Skills, Languages,
+    Interests and References with ISO dates. Sometimes the second page, which only continues sections."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    reg, bold = doc.body.regular, doc.body.bold
+    m = rng.uniform(34, 60)
+    size = rng.uniform(8.2, 9.8)
+    col = doc.accent if doc.colour else doc.ink
+    label_col = rng.random() < 0.3  # section titles in a left column, content to their right
+    x = m + (rng.uniform(90, 120) if label_col else 0)
+    w = doc.W - m - x
+    hsize = size * rng.uniform(1.3, 1.8)
+    rule = rng.random() < 0.5
+    bottom = doc.H - m
+    y = m
+    second = rng.random() < 0.25
+    if second:  # page 2: the tail of an entry, then more sections
+        for b in doc.text.bullets(rng.randint(1, 3)):
+            bullet(doc, x + size * 1.2, y + size, size, "dot", doc.ink, reg)
+            y = paragraph(cv, x + size * 2.2, y, w - size * 2.2, b, reg, size, doc.ink, 1.35) + size * 0.2
+        y += size
+    else:
+        y = web_header(doc, m, size, col)
+    f = doc.fake
+
+    def section(key: str) -> None:
+        nonlocal y
+        title = L["publications"] if key == "publications" else doc.text.heading(key)
+        if label_col:  # wrapped to the label column, the content starts beside it
+            paragraph(cv, m, y, x - m - size, title, bold, hsize * 0.8, col, 1.2)
+            y += hsize * 0.15
+        else:
+            cv.text(m, y + hsize, title, doc.head.bold, hsize, col)
+            y += hsize * 1.6
+        if rule and not label_col:
+            cv.hline(m, doc.W - m, y - hsize * 0.35, doc.grey(190, 225), 0.6)
+
+    order = ["volunteering", "education", "awards", "publications", "skills", "languages", "interests", "references"]
+    if not second:
+        section("profile")
+        y = paragraph(cv, x, y, w, doc.text.profile(rng.randint(2, 4)), reg, size, doc.ink, 1.45) + size * 1.2
+        order = ["experience"] + order
+    else:
+        order = order[rng.randint(0, 3):]
+    keep = [k for k in order if k in ("experience", "education", "skills") or rng.random() < 0.6]
+    for key in keep:
+        if y + hsize * 4 > bottom:
+            break
+        section(key)
+        if key in ("experience", "volunteering", "education"):
+            entries = (jobs(doc, rng.randint(1, 3)) if key == "experience" else
+                       schools(doc, rng.randint(1, 2)) if key == "education" else jobs(doc, 1))
+            for e in entries:
+                if key == "volunteering":
+                    e.org, e.title = doc.text.volunteering(), e.title
+                if rng.random() < 0.8:
+                    e.dates = iso_range(doc, rng.randint(2005, 2020), rng.randint(1, 4), False)
+                y = web_entry(doc, x, y, w, e, size, bottom, col, summary=key != "education" and rng.random() < 0.6)
+        elif key == "skills":
+            skills = doc.text.skills(rng.choice([2, 4, 6]))
+            levels = doc.text.table["skill_levels"]
+            half = w / 2
+            for k in range(0, len(skills), 2):
+                if y + size * 8 > bottom:
+                    break
+                top = y
+                for j, sk in enumerate(skills[k:k + 2]):
+                    yy = top
+                    cv.text(x + j * half, yy + size, sk, reg, size, doc.ink)
+                    cv.text(x + j * half, yy + size * 2.3, rng.choice(levels), doc.body.italic, size * 0.9,
+                            doc.grey(120, 150))
+                    yy += size * 2.9
+                    for kw in doc.text.skills(rng.randint(1, 3)):
+                        bullet(doc, x + j * half + size * 1.2, yy + size, size, "dot", doc.ink, reg)
+                        cv.text(x + j * half + size * 2.2, yy + size, kw, reg, size, doc.ink)
+                        yy += size * 1.35
+                    y = max(y, yy)
+                y += size * 0.8
+        elif key == "languages":
+            for n, lv in doc.text.languages(rng.randint(1, 3)):
+                cv.text(x, y + size, n, reg, size, doc.ink)
+                cv.text(x, y + size * 2.3, lv, doc.body.italic, size * 0.9, doc.grey(120, 150))
+                y += size * 3.2
+        elif key == "interests":
+            for it in doc.text.interests(rng.randint(1, 2)):
+                cv.text(x, y + size, it, reg, size, doc.ink)
+                y += size * 1.5
+                for kw in doc.text.interests(rng.randint(1, 2)):
+                    bullet(doc, x + size * 1.2, y + size, size, "dot", doc.ink, reg)
+                    cv.text(x + size * 2.2, y + size, kw, reg, size, doc.ink)
+                    y += size * 1.35
+            y += size * 0.5
+        elif key == "publications":
+            paper = PaperText(rng, f, "en", True)
+            for _ in range(rng.randint(1, 2)):
+                cv.text(x, y + size, _fit(doc, paper.title(), bold, size, w), bold, size, doc.ink)
+                cv.text(x, y + size * 2.4, f"{paper.venue()} · {iso_range(doc, rng.randint(2010, 2022), 0, False).split(' ')[0]}",
+                        reg, size * 0.9, doc.grey(90, 140))
+                y += size * 3.4
+        elif key == "awards":
+            for _ in range(rng.randint(1, 2)):
+                cv.text(x, y + size, doc.text.item("awards"), bold, size, doc.ink)
+                cv.text(x, y + size * 2.3, f.company(), reg, size * 0.9, doc.grey(90, 140))
+                y += size * 3.3
+        else:  # references
+            quote = doc.text.bullets(1)[0]
+            y = paragraph(cv, x, y, w, f"“{quote}”" if rng.random() < 0.5 else L["refs_avail"], reg, size, doc.ink,
+                          1.4) + size * 0.3
+            cv.text(x, y + size, f"— {f.name()}", reg, size, doc.ink)
+            y += size * 2
+        y += size * 0.8
+    if second and rng.random() < 0.5:
+        page_number(doc, 2, 2, reg, size * 0.9)
+
+
+def web_header(doc: Doc, m: float, size: float, col: RGB) -> float:
+    """The name, role and contacts of a web theme, plain or in a full-width band; returns the y below."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    reg, bold = doc.body.regular, doc.body.bold
+    f = doc.fake
+    name = f.name()
+    nsize = rng.uniform(20, 34)
+    role = doc.text.role()
+    style = rng.randrange(3)
+    ink, sub = doc.ink, doc.grey(100, 140)
+    if style == 1:  # a full-width band: dark with white type, or a light tint
+        bh = nsize * 2.6 + size * 2
+        dark = doc.colour and rng.random() < 0.6
+        cv.rect(0, 0, doc.W, m * 0.6 + bh, fill=doc.accent if dark else doc.tint(doc.accent, rng.uniform(0.88, 0.95)))
+        if dark:
+            ink = sub = (255, 255, 255)
+    centre = style == 2
+    put = cv.text_center if centre else cv.text
+    x = doc.W / 2 if centre else m
+    name = name.upper() if rng.random() < 0.35 else name
+    put(x, m + nsize, name, doc.head.bold, nsize, ink if style == 1 or not doc.colour or rng.random() < 0.6 else col)
+    put(x, m + nsize + size * 2.4, role, doc.head.bold if rng.random() < 0.5 else reg, size * 1.5, sub)
+    y = m + nsize + size * 3.6
+    if style == 1:
+        y = m * 0.6 + nsize * 2.6 + size * 2 + size * 1.5
+    if centre:
+        cv.hline(m, doc.W - m, y, doc.grey(150, 200), 0.6)
+        y += size
+    items = contact_items(doc)
+    if rng.random() < 0.5:  # 'Email' over the address, 'Phone' over the number
+        labels = [L["phone"], L["email"], L["address"], "Website", "Profile"]
+        for k, it in enumerate(items[:rng.randint(2, 4)]):
+            cv.text(m, y + size, labels[min(k, len(labels) - 1)], bold, size, doc.ink)
+            cv.text(m, y + size * 2.3, it, reg, size, doc.ink)
+            y += size * 3.1
+        return y + size
+    return contact_row(doc, m, y + size * 1.5, doc.W - 2 * m, items, size * 0.95, col, centre=centre) + size * 2.5
+
+
+def _fit(doc: Doc, text: str, face, size: float, width: float) -> str:
+    return wrap(doc.cv, text, face, size, width)[0]
+
+
 FAMILIES = (("classic", classic), ("sidebar", sidebar), ("header_band", header_band), ("tabular", tabular),
             ("compact", compact), ("academic", academic), ("continuation", continuation), ("minimal", minimal),
-            ("timeline", timeline), ("json_theme", json_theme), ("academic_dense", academic_dense))
-WEIGHTS = (2.5, 2.5, 1.5, 1.5, 1.5, 0.6, 1, 1, 2, 2.5, 0.8)
+            ("timeline", timeline), ("json_theme", json_theme), ("academic_dense", academic_dense),
+            ("web_theme", web_theme))
+WEIGHTS = (2.5, 2.5, 1.5, 1.5, 1.5, 0.6, 1, 1, 2, 2.5, 0.8, 3.2)  # web_theme: about 15 % of resumes

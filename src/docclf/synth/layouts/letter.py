@@ -365,6 +365,64 @@ def cover_letter(doc: Doc) -> None:
     closing_block(doc, m, y + size * 0.4, reg, bold, size, name=name, title="")
 
 
+SUBJECT_FIELDS = ("#subjectconst#", "<Subject>", "[Subject]", "«Subject»", "{{subject}}")
+
+
+def template_stub(doc: Doc) -> None:
+    """An almost empty letter template (office suites ship these): logo or company name, merge-field
+    address block, date, a subject placeholder and little else, in the places a filled letter has them."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    reg, bold = doc.body.regular, doc.body.bold
+    co = company(doc)
+    m = rng.uniform(50, 75)
+    right = doc.W - m
+    size = rng.uniform(8, 10.5)
+    top = rng.uniform(30, 50)
+    style = rng.randrange(4)
+    if style == 0:  # logo left with a rule running to the right margin
+        wl = logo(doc, m, top, rng.uniform(18, 30), co.name, doc.head.bold)
+        cv.hline(m + wl + 12, right * rng.uniform(0.7, 1.0), top + 14, doc.ink, 0.5)
+    elif style == 1:  # an empty logo frame at the right, as downloaded
+        s = rng.uniform(50, 75)
+        cv.rect(right - s, top, right, top + s, fill=doc.tint(doc.accent, 0.55) if doc.colour else None,
+                outline=doc.ink, width=0.6)
+        for k, word in enumerate(rng.choice([["Put", "your", "LOGO", "here"], ["LOGO"], ["Your", "logo"]])):
+            cv.text_center(right - s / 2, top + s * 0.3 + k * s * 0.2, word, reg, s * 0.16, doc.ink)
+    elif style == 2:
+        logo(doc, right, top, rng.uniform(18, 30), co.name, doc.head.bold, right=True)
+    else:
+        cv.text(m, top + 16, co.name, doc.head.bold, rng.uniform(13, 18), doc.accent if doc.colour else doc.ink)
+    if rng.random() < 0.4:  # the contact line of the letterhead, often left as a placeholder
+        text = rng.choice([f"{co.phone} · {co.email}", "<Phone> · <Email>", co.web])
+        cv.text_center(doc.W / 2, top + 44, text, reg, 6.5, doc.grey(60, 120))
+    if rng.random() < 0.5:
+        fold_marks(doc)
+    y = doc.H * rng.uniform(0.15, 0.2)
+    if rng.random() < 0.6:
+        cv.text(m, y, rng.choice(["...", "<Sender>", f"{co.name} · {co.street} · {co.city}"]), reg, 6, doc.grey(60, 120))
+    merge = rng.random() < 0.8
+    rec = rng.choice(MERGE_FIELDS) if merge else person_block(doc)
+    y = lines_block(doc, m, y + 4, rec, reg, size, leading=1.25) + size * 2
+    dl = rng.choice([f"{random_date(rng):%m/%d/%y}", L.date(random_date(rng), 1), L.date(random_date(rng)), "<Date>"])
+    cv.text_right(right, y + size, dl, reg, size, doc.ink)
+    y += size * rng.uniform(3, 5)
+    subject = rng.choice(SUBJECT_FIELDS) if merge or rng.random() < 0.5 else words(doc).subject()
+    cv.text(m, y + size, subject, bold, size, doc.ink)
+    y += size * 3
+    r = rng.random()
+    if r < 0.5:
+        return
+    cv.text(m, y + size, salutation(doc) if not merge else rng.choice(
+        ["Dear <FirstName>,", "Dear «Title» «LastName»,", L["dear_generic"], "Dear ,"]), reg, size, doc.ink)
+    y += size * 2.4
+    if r > 0.8:
+        y = body(doc, m, y, right - m, reg, size, doc.H - 200, n=rng.randint(1, 2)) + size
+        cv.text(m, y + size, L["closing"], reg, size, doc.ink)
+        if rng.random() < 0.5:
+            cv.text(m, y + size * 4, rng.choice(["<Your Name>", co.name, "[Name]"]), reg, size, doc.ink)
+
+
 FAMILIES = (("business", business), ("din5008", din5008), ("personal", personal), ("modern", modern),
-            ("french", french), ("memo", memo), ("continuation", continuation), ("cover_letter", cover_letter))
-WEIGHTS = (4, 2, 2, 2, 2, 0.8, 1.2, 1.2)
+            ("french", french), ("memo", memo), ("continuation", continuation), ("cover_letter", cover_letter),
+            ("template_stub", template_stub))
+WEIGHTS = (4, 2, 2, 2, 2, 0.8, 1.2, 1.2, 2.2)  # template_stub: about 13 % of letters

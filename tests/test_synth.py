@@ -318,6 +318,24 @@ def test_every_layout_family_renders(cls):
             assert fonts or cls == "other"  # blank and photo pages have no text
 
 
+@pytest.mark.parametrize("cls, family, lo, hi", [("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000),
+                                                 ("invoice", "premium", 60, 1000), ("resume", "web_theme", 40, 2000),
+                                                 ("letter", "template_stub", 4, 120)])
+def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
+    """The variants made after real pages: dense ERP printouts, statements, web CVs, near-empty letter templates.
+    Their words file holds what is drawn (boxes on ink) and as many words as such pages have."""
+    index = family_names(cls).index(family)
+    for seed in range(3):
+        page = render_page(cls, random.Random(seed), 800, family=index)
+        grey = np.asarray(page.image.convert("L"), dtype=np.int16)
+        h, w = grey.shape
+        inked = sum(int(np.ptp(grey[int(y0 * h):max(int(y0 * h) + 1, round(y1 * h)),
+                                    int(x0 * w):max(int(x0 * w) + 1, round(x1 * w))]) > 40)
+                    for _, x0, y0, x1, y1, _ in page.words)
+        assert lo <= len(page.words) <= hi, f"{family} seed {seed}: {len(page.words)} words"
+        assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+
+
 def test_families_look_different():
     """Two families of a class must not produce the same page from the same RNG."""
     a = render_page("invoice", random.Random(1), 200, family=0).image

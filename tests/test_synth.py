@@ -455,3 +455,32 @@ def test_contact_sheet(dataset, tmp_path):
     assert run(["preview", str(out), "--split", "holdout"]) == 2
     assert run(["preview", str(out), "--output", str(tmp_path / "s2.png")]) == 0
     assert (tmp_path / "s2.png").is_file()
+
+
+# --------------------------------------------------------------------------- 'other': look-alikes of real pages
+
+
+@pytest.mark.parametrize("family, lo, hi", [("tax_form", 60, 1500), ("legal_filing", 25, 700),
+                                            ("press_release", 80, 900), ("fax_cover", 20, 300),
+                                            ("directory", 60, 900), ("card_sheet", 30, 600),
+                                            ("cover_page", 3, 200), ("flyer", 20, 300)])
+def test_other_look_alikes_record_their_words(family, lo, hi):
+    """Tax forms, legal filings, press releases, fax covers and the rest: their words sit on ink, and as many
+    as such pages carry (dense forms dense, covers sparse)."""
+    index = family_names("other").index(family)
+    for seed in range(2):
+        page = render_page("other", random.Random(seed), 800, family=index)
+        grey = np.asarray(page.image.convert("L"), dtype=np.int16)
+        h, w = grey.shape
+        inked = sum(int(np.ptp(grey[int(y0 * h):max(int(y0 * h) + 1, round(y1 * h)),
+                                    int(x0 * w):max(int(x0 * w) + 1, round(x1 * w))]) > 40)
+                    for _, x0, y0, x1, y1, _ in page.words)
+        assert lo <= len(page.words) <= hi, f"{family} seed {seed}: {len(page.words)} words"
+        assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+
+
+def test_no_other_family_dominates_the_class():
+    from docclf.synth.layouts import other
+
+    assert len(other.WEIGHTS) == len(other.FAMILIES)
+    assert max(other.WEIGHTS) / sum(other.WEIGHTS) <= 0.15

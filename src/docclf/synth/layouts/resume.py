@@ -582,7 +582,7 @@ def json_theme(doc: Doc) -> None:
     rng, cv = doc.rng, doc.cv
     m = rng.uniform(36, 56)
     w = doc.W - 2 * m
-    size = rng.uniform(8.2, 9.6)
+    size = rng.uniform(8.6, 11.5)
     col = doc.accent if doc.colour else doc.ink
     x = m
     if rng.random() < 0.45:  # photo, or the grey placeholder circle of an empty template
@@ -761,7 +761,7 @@ def web_theme(doc: Doc) -> None:
     rng, cv, L = doc.rng, doc.cv, doc.lang
     reg, bold = doc.body.regular, doc.body.bold
     m = rng.uniform(34, 60)
-    size = rng.uniform(8.2, 9.8)
+    size = rng.uniform(9.0, 12.0)  # HTML themes print at 16 px, about 12 pt: larger than paper CVs
     col = doc.accent if doc.colour else doc.ink
     label_col = rng.random() < 0.3  # section titles in a left column, content to their right
     x = m + (rng.uniform(90, 120) if label_col else 0)

@@ -90,7 +90,7 @@ class GenerateConfig:
     """Options of the synthetic document generator (`docclf generate`)."""
 
     output_dir: str = opt("data/documents", "folder that receives train/val/test and dataset.json")
-    num_per_class: int = opt(400, "pages generated per class, over all splits (400: more pages paid on real pages)")
+    num_per_class: int = opt(800, "pages generated per class, over all splits (800: more pages paid on real pages)")
     seed: int = opt(42, "random seed; the same options and seed give byte-identical files")
     classes: list[str] = opt(list(GENERATOR_CLASSES), "classes to generate: the five document classes and "
                                                        f"'{OTHER_CLASS}' (pages of none of them, for abstaining)")

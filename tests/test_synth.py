@@ -318,12 +318,17 @@ def test_every_layout_family_renders(cls):
             assert fonts or cls == "other"  # blank and photo pages have no text
 
 
-@pytest.mark.parametrize("cls, family, lo, hi", [("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000),
-                                                 ("invoice", "premium", 60, 1000), ("resume", "web_theme", 40, 2000),
-                                                 ("letter", "template_stub", 4, 120)])
+@pytest.mark.parametrize("cls, family, lo, hi", [
+    ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000),
+    ("resume", "web_theme", 40, 2000), ("letter", "template_stub", 4, 120),
+    ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
+    ("other", "fax_cover", 20, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
+    ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
 def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
-    """The variants made after real pages: dense ERP printouts, statements, web CVs, near-empty letter templates.
-    Their words file holds what is drawn (boxes on ink) and as many words as such pages have."""
+    """The variants made after real pages the models misread: dense ERP printouts, statements, web CVs, near-empty
+    letter templates; tax forms, legal filings, press releases, fax covers and the rest as none-of-these pages.
+    Their words file holds what is drawn (boxes on ink) and as many words as such pages carry (dense forms dense,
+    covers sparse)."""
     index = family_names(cls).index(family)
     for seed in range(3):
         page = render_page(cls, random.Random(seed), 800, family=index)
@@ -457,26 +462,7 @@ def test_contact_sheet(dataset, tmp_path):
     assert (tmp_path / "s2.png").is_file()
 
 
-# --------------------------------------------------------------------------- 'other': look-alikes of real pages
-
-
-@pytest.mark.parametrize("family, lo, hi", [("tax_form", 60, 1500), ("legal_filing", 25, 700),
-                                            ("press_release", 80, 900), ("fax_cover", 20, 300),
-                                            ("directory", 60, 900), ("card_sheet", 30, 600),
-                                            ("cover_page", 3, 200), ("flyer", 20, 300)])
-def test_other_look_alikes_record_their_words(family, lo, hi):
-    """Tax forms, legal filings, press releases, fax covers and the rest: their words sit on ink, and as many
-    as such pages carry (dense forms dense, covers sparse)."""
-    index = family_names("other").index(family)
-    for seed in range(2):
-        page = render_page("other", random.Random(seed), 800, family=index)
-        grey = np.asarray(page.image.convert("L"), dtype=np.int16)
-        h, w = grey.shape
-        inked = sum(int(np.ptp(grey[int(y0 * h):max(int(y0 * h) + 1, round(y1 * h)),
-                                    int(x0 * w):max(int(x0 * w) + 1, round(x1 * w))]) > 40)
-                    for _, x0, y0, x1, y1, _ in page.words)
-        assert lo <= len(page.words) <= hi, f"{family} seed {seed}: {len(page.words)} words"
-        assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+# --------------------------------------------------------------------------- the other class
 
 
 def test_no_other_family_dominates_the_class():

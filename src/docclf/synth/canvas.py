@@ -190,6 +190,12 @@ def wrap(cv: Canvas, text: str, face: Face, size: float, width: float) -> list[s
     return lines
 
 
+
+def first_line(cv: Canvas, text: str, face: Face, size: float, width: float) -> str:
+    """What of `text` fits on one line of `width` points (narrow table cells cut long text)."""
+    return wrap(cv, text, face, size, width)[0]
+
+
 def paragraph(cv: Canvas, x: float, y: float, width: float, text: str, face: Face, size: float,
               fill: RGB = (20, 20, 20), leading: float = 1.25, align: str = "left",
               bottom: float | None = None, indent: float = 0.0) -> float:

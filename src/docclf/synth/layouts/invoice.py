@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from docclf.synth.canvas import paragraph, wrap
+from docclf.synth.canvas import first_line, paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_table_style, signature, stamp,
                                  table)
@@ -610,7 +610,7 @@ def erp_items(doc: Doc, inv: Invoice, x0: float, y: float, x1: float, reg, bold,
         rate = rng.choice(rates)
         net_by_rate[rate] += it.amount
         code = gln(rng) if rng.random() < 0.6 else it.code
-        row([code, _clip_to(doc, it.desc, reg, size, xs[2] - xs[1] - 2 * pad),
+        row([code, first_line(doc.cv, it.desc, reg, size, xs[2] - xs[1] - 2 * pad),
              L.number(it.qty, 0 if float(it.qty).is_integer() else 1), it.unit, L.number(it.price, 4),
              f"{rate},0" if L.lang != "en" else f"{rate}.0", m(it.amount, False)], reg, y + size)
         y += size * 1.25
@@ -646,11 +646,6 @@ def erp_items(doc: Doc, inv: Invoice, x0: float, y: float, x1: float, reg, bold,
     style = TableStyle(grid=rng.choice(["full", "rules", "box"]), line=doc.ink, pad=0.35, line_w=0.5,
                        header_fill=doc.tint(doc.accent, 0.88) if rng.random() < 0.3 else None)
     return table(doc, x0, y, [w / 5] * 5, rows, reg, bold, size, "rrrrr", style)
-
-
-def _clip_to(doc: Doc, text: str, face, size: float, width: float) -> str:
-    """The first line of `text` wrapped to `width` (ERP columns cut long descriptions)."""
-    return wrap(doc.cv, text, face, size, width)[0]
 
 
 def statement(doc: Doc) -> None:
@@ -817,7 +812,7 @@ def premium(doc: Doc) -> None:
         rows.append((f"{L['tax']} {L.vat_rate} %", mo(inv.subtotal * L.vat_rate / 100)))
     aw = w * rng.uniform(0.7, 0.9)
     for a, b in rows:
-        cv.text(left, y + size, _clip_to(doc, a, reg, size, aw - size * 8), reg, size, doc.ink)
+        cv.text(left, y + size, first_line(doc.cv, a, reg, size, aw - size * 8), reg, size, doc.ink)
         cv.text_right(left + aw, y + size, b, reg, size, doc.ink)
         y += size * 1.3
     total = inv.subtotal * (1 + (L.vat_rate / 100 if len(rows) > len(inv.items) else 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace as dataclass_replace
 
-from docclf.synth.canvas import RGB, paragraph, wrap
+from docclf.synth.canvas import RGB, first_line, paragraph, wrap
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import bullet, photo, signature
 from docclf.synth.phrases import CvText, PaperText
@@ -850,7 +850,7 @@ def web_theme(doc: Doc) -> None:
         elif key == "publications":
             paper = PaperText(rng, f, "en", True)
             for _ in range(rng.randint(1, 2)):
-                cv.text(x, y + size, _fit(doc, paper.title(), bold, size, w), bold, size, doc.ink)
+                cv.text(x, y + size, first_line(doc.cv, paper.title(), bold, size, w), bold, size, doc.ink)
                 cv.text(x, y + size * 2.4, f"{paper.venue()} · {iso_range(doc, rng.randint(2010, 2022), 0, False).split(' ')[0]}",
                         reg, size * 0.9, doc.grey(90, 140))
                 y += size * 3.4
@@ -907,10 +907,6 @@ def web_header(doc: Doc, m: float, size: float, col: RGB) -> float:
             y += size * 3.1
         return y + size
     return contact_row(doc, m, y + size * 1.5, doc.W - 2 * m, items, size * 0.95, col, centre=centre) + size * 2.5
-
-
-def _fit(doc: Doc, text: str, face, size: float, width: float) -> str:
-    return wrap(doc.cv, text, face, size, width)[0]
 
 
 FAMILIES = (("classic", classic), ("sidebar", sidebar), ("header_band", header_band), ("tabular", tabular),

@@ -214,8 +214,8 @@ class TrainConfig:
     ocr_languages: str = opt("eng", "Tesseract languages, '+'-joined (e.g. eng+deu+fra); each one costs time")
     ocr_long_side: int = opt(1600, "pages are resized to this long side before OCR (1600 = ~140 dpi for A4)")
     text_c: float = opt(4.0, "text view: inverse regularisation strength of its logistic regression")
-    abstain_below: float = opt(0.4, "answer 'none of these' (label null) when the fused confidence is under this "
-                                    "(0.4: about 1 in 20 real in-class dev pages)")
+    abstain_below: float = opt(0.4, "answer 'none of these' (label null) when the best class's share of the "
+                                    "known classes is under this (0: never)")
 
     @property
     def monitor(self) -> str:  # the seed's name for --metric

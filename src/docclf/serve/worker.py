@@ -129,14 +129,17 @@ class BufferedSocket:
     """A client socket whose first reads come from bytes the event loop already received."""
 
     def __init__(self, sock: socket.socket, read_timeout: float):
-        self._sock, self._pending, self._timeout = sock, b"", read_timeout
+        self._sock, self._timeout = sock, read_timeout
+        self._pending = memoryview(b"")
 
     def give(self, data: bytes) -> None:
-        self._pending += data
+        self._pending = memoryview(self._pending.tobytes() + data if self._pending else data)
 
     def recv(self, n: int, *flags: int) -> bytes:
         if self._pending:
-            data, self._pending = self._pending[:n], self._pending[n:]
+            # a view, not `bytes[n:]`: gunicorn reads 8 kB at a time, and copying the rest on every read
+            # made a 23 MB batch cost 4 s of CPU (700 kB: 2 ms)
+            data, self._pending = self._pending[:n].tobytes(), self._pending[n:]
             return data
         return self._sock.recv(n, *flags)  # past the buffered request: bounded by the read timeout
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import sys
 import time
 
 import pytest
@@ -188,6 +189,7 @@ def test_scanner_answers_expect_continue_once():
 def test_buffered_socket_hands_a_large_request_to_gunicorn_in_linear_time():
     """gunicorn reads 8 kB at a time; copying the rest of a 20 MB batch on every read took seconds."""
     body = bytes(range(256)) * (20_000_000 // 256)
+    refs = sys.getrefcount(body)
     a, b = socket.socketpair()
     with a, b:
         sock = BufferedSocket(a, read_timeout=5)
@@ -198,6 +200,7 @@ def test_buffered_socket_hands_a_large_request_to_gunicorn_in_linear_time():
             pieces.append(sock.recv(8192))
         elapsed = time.perf_counter() - t0
         assert b"".join(pieces) == body
+        assert sys.getrefcount(body) == refs  # read: the socket no longer holds the request (kept-alive connections)
         b.sendall(b"next")  # past the buffered request, reads come from the socket
         assert sock.recv(8192) == b"next"
     assert elapsed < 1.0, f"{elapsed:.2f} s to read 20 MB from memory"

@@ -139,7 +139,9 @@ class BufferedSocket:
         if self._pending:
             # a view, not `bytes[n:]`: gunicorn reads 8 kB at a time, and copying the rest on every read
             # made a 23 MB batch cost 4 s of CPU (700 kB: 2 ms)
-            data, self._pending = self._pending[:n].tobytes(), self._pending[n:]
+            data = self._pending[:n].tobytes()
+            # a view keeps the whole request alive: let it go once read (a 23 MB batch per kept-alive connection)
+            self._pending = self._pending[n:] if len(self._pending) > n else memoryview(b"")
             return data
         return self._sock.recv(n, *flags)  # past the buffered request: bounded by the read timeout
 

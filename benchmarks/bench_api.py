@@ -2,14 +2,17 @@
 
 The model (random-weight --model, or --checkpoint) is exported to a folder (model.onnx + model.json,
 as `docclf export` writes it). One run measures:
-- each server under gunicorn (1 worker, 8 threads), started one after the other: "onnx" serves the
+- each server under gunicorn as deployed (docclf.serve.gunicorn_conf: the BufferingWorker; 1 worker,
+  8 threads), started one after the other: "onnx" serves the
   export folder, "torch" the checkpoint; with --before SRC also "onnx-before", the same folder served
   by an older source tree (`git archive <commit> src | tar -x -C DIR`, then --before DIR/src).
   Start-up (process start to /ready 200) and worker RSS after warm-up and after all scenarios;
 - the API under load, scenarios alternating between servers in rounds: /predict at concurrency 1
-  and 8, /predict_batch with 32 images at concurrency 1 and 2 (images/s);
-- each backend alone, in its own process, on the same pages: decode, preprocess and model time
-  per page at batch 1, for A4 JPEG and PNG pages, and Tesseract OCR per page when it is installed;
+  and 8, /predict_batch with 32 images at concurrency 1 and 2 (images/s, and the worker's own CPU
+  time per image: on a shared machine the steadier measure of what a request costs);
+- each backend alone, in its own process, on the same pages: each stage of a page at batch 1
+  (libjpeg alone, the server's decode, letterbox, normalise, model, answer), for A4 JPEG and PNG
+  pages, and Tesseract OCR per page when it is installed;
 - the lean worker's life: in a process where `import torch` fails, the app loads the export,
   answers --lifecycle-requests /predict requests, reloads (the service's own load-warm-swap), and
   its RSS is read at each step.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import resource
@@ -124,29 +128,57 @@ def _load(model_uri: str, backend: str, threads: int) -> Any:
     return source.load_predictor(parse(model_uri), backend, threads=threads)
 
 
+STAGES = ("libjpeg", "decode", "letterbox", "normalise", "prepare", "model", "answer")
+
+
 def bare_worker(model_uri: str, backend: str, threads: int, page_sets: dict[str, list[str]], runs: int,
                 ocr: bool) -> dict[str, Any]:
-    """decode, preprocess, model per page (medians, ms) through the server's own code, without HTTP."""
+    """Each stage of a page at batch 1 (medians, ms) through the server's own code, without HTTP.
+
+    decode (the server's `decode_image`: checks, reduced-scale decode, upright, RGB) + prepare
+    (letterbox + normalise) is what goal (a) weighs against the model. libjpeg is Pillow's decoder
+    alone at the same scale, the floor under decode; letterbox and normalise time prepare's two parts.
+    answer = predict_prepared - model: fusion, abstention, ink.
+    """
+    from PIL import Image
+
+    from docclf.preprocess import fitted_size, letterbox, normalize_array
     from docclf.serve.validation import Limits, decode_image
 
     predictor = _load(model_uri, backend, threads)
-    size, limits = predictor.pcfg.image_size, Limits(10**9, 10**4, FORMATS)
+    pcfg = predictor.pcfg
+    size, limits = pcfg.image_size, Limits(10**9, 10**4, FORMATS)
     out: dict[str, Any] = {"torch_imported": "torch" in sys.modules}
+
+    def libjpeg(data: bytes) -> None:
+        img = Image.open(io.BytesIO(data))
+        if img.format == "JPEG":
+            img.draft(None, fitted_size(img.size, size))
+        img.load()
 
     def measure() -> None:
         for fmt, paths in page_sets.items():
             datas = [Path(p).read_bytes() for p in paths]
             predictor.predict_prepared([predictor.prepare(decode_image(datas[0], limits, size))])  # warm-up
-            t: dict[str, list[float]] = {"decode": [], "preprocess": [], "model": []}
+            t: dict[str, list[float]] = {k: [] for k in STAGES}
             for i in range(runs):
+                data = datas[i % len(datas)]
                 t0 = time.perf_counter()
-                page = decode_image(datas[i % len(datas)], limits, size)
+                libjpeg(data)
                 t1 = time.perf_counter()
-                x = predictor.prepare(page)
+                page = decode_image(data, limits, size)
                 t2 = time.perf_counter()
-                predictor.predict_prepared([x])
+                box = letterbox(page, pcfg)
                 t3 = time.perf_counter()
-                for k, v in zip(t, (t1 - t0, t2 - t1, t3 - t2)):
+                normalize_array(box[None], pcfg)
+                t4 = time.perf_counter()
+                x = predictor.prepare(page)
+                t5 = time.perf_counter()
+                predictor._predict(x.pixels)
+                t6 = time.perf_counter()
+                predictor.predict_prepared([x])
+                t7 = time.perf_counter()
+                for k, v in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6 - (t6 - t5))):
                     t[k].append(v)
             out[fmt] = {f"{k}_ms": 1000 * float(np.median(v)) for k, v in t.items()}
             out[fmt]["kb_per_page"] = float(np.mean([len(d) for d in datas]) / 1024)
@@ -186,8 +218,6 @@ def _time_ocr(page_sets: dict[str, list[str]]) -> dict[str, Any]:
 
 def lifecycle_worker(folder: str, threads: int, pages: list[str], requests: int) -> dict[str, Any]:
     """Without torch: load the export, serve `requests` /predict calls, reload; RSS at each step."""
-    import io
-
     sys.modules["torch"] = None  # type: ignore[assignment]  # any `import torch` now fails
     t0 = time.perf_counter()
     from docclf.serve import create_app
@@ -238,9 +268,10 @@ class Service:
         self.name, self.log = name, log_dir / f"server-{name}.log"
         self.t0 = time.perf_counter()
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen([gunicorn, "docclf.serve:create_app()", "--bind", f"127.0.0.1:{self.port}",
-                                          "--workers", "1", "--threads", "8", "--worker-class", "gthread",
-                                          "--timeout", "120"], env=env, stdout=out, stderr=subprocess.STDOUT,
+            # the deployed set-up (BufferingWorker), with 8 request threads for the concurrency-8 scenario
+            self.proc = subprocess.Popen([gunicorn, "-c", "python:docclf.serve.gunicorn_conf",
+                                          "docclf.serve:create_app()", "--bind", f"127.0.0.1:{self.port}",
+                                          "--workers", "1", "--threads", "8", "--timeout", "120"], env=env, stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True)
 
     def wait_ready(self, timeout: float = 300) -> dict[str, Any]:
@@ -257,9 +288,16 @@ class Service:
             time.sleep(0.05)
         raise SystemExit(f"server {self.name} not ready after {timeout} s:\n{self.log.read_text()[-3000:]}")
 
+    def worker_pid(self) -> str:
+        return Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()[0]
+
     def worker_rss_mb(self) -> float:
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        return rss_mb(children[0])
+        return rss_mb(self.worker_pid())
+
+    def worker_cpu_s(self) -> float:
+        """User + system CPU seconds of the worker so far (all its threads: HTTP, decode, model)."""
+        fields = Path(f"/proc/{self.worker_pid()}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)
@@ -329,6 +367,7 @@ def summarize(runs: list[dict[str, Any]], images_per_request: int) -> dict[str, 
     return {"requests": n, "errors": sum(len(r["errors"]) for r in runs),
             "error_samples": [e for r in runs for e in r["errors"]][:3],
             "req_per_s": n / wall, "img_per_s": n * images_per_request / wall,
+            "cpu_ms_per_img": 1000 * sum(r["cpu_s"] for r in runs) / (n * images_per_request),
             "p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95))}
 
 
@@ -338,7 +377,8 @@ def summarize(runs: list[dict[str, Any]], images_per_request: int) -> dict[str, 
 def format_report(res: dict[str, Any]) -> str:
     la = res["load_average"]
     lines = [f"model {res['model']} at {res['image_size']} px; pages: {res['page_desc']}; {res['threads']} inference "
-             f"threads; gunicorn 1 worker x 8 threads; {os.cpu_count()} CPUs, load average {la['start'][0]:.1f} at "
+             f"threads; gunicorn (BufferingWorker) 1 worker x 8 threads; {os.cpu_count()} CPUs, "
+             f"load average {la['start'][0]:.1f} at "
              f"start, {la['end'][0]:.1f} at end", "",
              f"{'server':<12}{'backend':<8}{'start-up s':>11}{'RSS warm':>10}{'RSS end':>9}{'requests':>9}"]
     for name, s in res["servers"].items():
@@ -353,21 +393,25 @@ def format_report(res: dict[str, Any]) -> str:
         lines.append(f"lean worker without torch (in-process app): ready in {lc['ready_s']:.2f} s, RSS warm "
                      f"{lc['rss_warm_mb']:.0f} MB, after {lc['requests']} requests {lc['rss_after_requests_mb']:.0f} MB,"
                      f" after a reload {lc['rss_after_reload_mb']:.0f} MB (reloaded: {lc['reloaded']})")
-    lines += ["", "each backend alone, per page at batch 1 (ms, medians):",
-              f"{'server':<12}{'pages':<6}{'kB':>6}{'decode':>8}{'prep':>7}{'model':>7}{'(decode+prep)/model':>21}"]
+    lines += ["", "each backend alone, per page at batch 1 (ms, medians); libjpeg: Pillow's decoder alone at the same "
+                  "scale (the floor under decode); prepare = letterbox + normalise; (a) = (decode + prepare) / model",
+              f"{'server':<12}{'pages':<6}{'kB':>6}{'libjpeg':>8}{'decode':>8}{'ms/MB':>7}{'lbox':>7}{'norm':>6}"
+              f"{'prep':>6}{'model':>7}{'answer':>7}{'(a)':>6}"]
     for name, bare in res["bare"].items():
         for fmt in ("jpg", "png"):
             if fmt in bare:
                 b = bare[fmt]
-                share = (b["decode_ms"] + b["preprocess_ms"]) / b["model_ms"]
-                lines.append(f"{name:<12}{fmt:<6}{b['kb_per_page']:>6.0f}{b['decode_ms']:>8.1f}"
-                             f"{b['preprocess_ms']:>7.2f}{b['model_ms']:>7.2f}{share:>21.2f}")
+                share = (b["decode_ms"] + b["prepare_ms"]) / b["model_ms"]
+                lines.append(f"{name:<12}{fmt:<6}{b['kb_per_page']:>6.0f}{b['libjpeg_ms']:>8.1f}{b['decode_ms']:>8.1f}"
+                             f"{b['decode_ms'] / (b['kb_per_page'] / 1024):>7.1f}{b['letterbox_ms']:>7.2f}"
+                             f"{b['normalise_ms']:>6.2f}{b['prepare_ms']:>6.2f}{b['model_ms']:>7.2f}"
+                             f"{b['answer_ms']:>7.2f}{share:>6.2f}")
         if bare.get("torch_imported") is not None:
             lines.append(f"{'':<12}torch imported: {bare['torch_imported']}")
     ocr = res["bare"].get("onnx", {}).get("ocr")
     if ocr and "ms" in ocr:
         b = res["bare"]["onnx"]["jpg"]
-        total = b["decode_ms"] + b["preprocess_ms"] + b["model_ms"] + ocr["ms"]
+        total = b["decode_ms"] + b["prepare_ms"] + b["model_ms"] + b["answer_ms"] + ocr["ms"]
         lines.append(f"OCR (Tesseract {ocr['languages']}, {ocr['long_side']} px, {ocr['words_per_page']:.0f} words/page): "
                      f"{ocr['ms']:.0f} ms per JPEG page = {ocr['ms'] / total:.0%} of a reading request's work")
     elif ocr:
@@ -375,21 +419,26 @@ def format_report(res: dict[str, Any]) -> str:
     if "onnx-before" in res["bare"] and "onnx" in res["bare"]:
         for fmt in ("jpg", "png"):
             a, b = res["bare"]["onnx"][fmt], res["bare"]["onnx-before"][fmt]
-            lines.append(f"{fmt} decode+preprocess before/after: {b['decode_ms'] + b['preprocess_ms']:.1f} -> "
-                         f"{a['decode_ms'] + a['preprocess_ms']:.1f} ms "
-                         f"({(b['decode_ms'] + b['preprocess_ms']) / (a['decode_ms'] + a['preprocess_ms']):.1f}x)")
-    lines += ["", f"{'server':<12}{'endpoint':<16}{'conc':>5}{'reqs':>6}{'err':>5}{'req/s':>8}{'img/s':>8}"
-                  f"{'p50 ms':>9}{'p95 ms':>9}"]
+            before, after = (sum(x[k] for k in ("decode_ms", "prepare_ms", "answer_ms")) for x in (b, a))
+            lines.append(f"{fmt} decode + prepare + answer before/after: {before:.1f} -> {after:.1f} ms "
+                         f"({before / after:.2f}x)")
+    lines += ["", "the API under load (CPU ms/img: the worker's own CPU time per image, all its threads)",
+              f"{'server':<12}{'endpoint':<16}{'conc':>5}{'reqs':>6}{'err':>5}{'req/s':>8}{'img/s':>8}"
+              f"{'p50 ms':>9}{'p95 ms':>9}{'CPU ms/img':>11}"]
     for name, scenarios in res["api"].items():
         for key, s in scenarios.items():
             path, conc = key.rsplit("@", 1)
             lines.append(f"{name:<12}{path:<16}{conc:>5}{s['requests']:>6}{s['errors']:>5}{s['req_per_s']:>8.1f}"
-                         f"{s['img_per_s']:>8.1f}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}")
+                         f"{s['img_per_s']:>8.1f}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}"
+                         f"{s['cpu_ms_per_img']:>11.1f}")
     for other in ("torch", "onnx-before"):
         if {"onnx", other} <= set(res["api"]):
             ratios = {k: res["api"]["onnx"][k]["img_per_s"] / res["api"][other][k]["img_per_s"]
                       for k in res["api"]["onnx"]}
             lines.append(f"onnx / {other} images/s: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))
+            cpu = {k: res["api"][other][k]["cpu_ms_per_img"] / res["api"]["onnx"][k]["cpu_ms_per_img"]
+                   for k in res["api"]["onnx"]}
+            lines.append(f"{other} / onnx CPU per image: " + ", ".join(f"{k} {v:.2f}x" for k, v in cpu.items()))
     return "\n".join(lines)
 
 
@@ -480,8 +529,10 @@ def main(argv: list[str] | None = None) -> int:
                     n = (args.requests if path == "/predict" else args.batch_requests) // args.rounds
                     for name in order:
                         print(f"round {r + 1}: {name} {path} c={conc}", file=sys.stderr, flush=True)
+                        cpu0 = services[name].worker_cpu_s()
                         run = drive(services[name].port, path, single if path == "/predict" else batches,
                                     max(conc, n), conc)
+                        run["cpu_s"] = services[name].worker_cpu_s() - cpu0
                         collected[name].setdefault(f"{path}@{conc}", []).append(run)
                         counts[name] += max(conc, n)
             for name, svc in services.items():

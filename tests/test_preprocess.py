@@ -112,7 +112,8 @@ def test_jpeg_decodes_at_the_smallest_scale_covering_the_target():
 
 def test_numpy_normalisation_is_bit_identical_to_torch():
     """The ONNX server normalises with numpy, training with torch: every uint8 value, every channel."""
-    values = np.arange(256, dtype=np.uint8).reshape(1, 16, 16, 1).repeat(3, axis=3)
+    v = np.arange(256, dtype=np.uint8).reshape(1, 16, 16)
+    values = np.stack([v, v[:, ::-1], np.roll(v, 7)], axis=3)  # each channel its own order of 0..255
     for cfg in (PCFG, PreprocessConfig(mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))):
         expected = normalize(torch.from_numpy(values), cfg).contiguous().numpy()
         assert np.array_equal(normalize_array(values, cfg).view(np.uint32), expected.view(np.uint32))

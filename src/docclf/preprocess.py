@@ -9,7 +9,6 @@ Only numpy and Pillow here: an ONNX Runtime server runs this module without impo
 
 from __future__ import annotations
 
-import functools
 import io
 import warnings
 from dataclasses import asdict, dataclass
@@ -170,22 +169,16 @@ def _rgb_array(img: Image.Image) -> np.ndarray:
 # --------------------------------------------------------------------------- normalising
 
 
-@functools.lru_cache(maxsize=16)
-def _lookup(cfg: PreprocessConfig) -> np.ndarray:
-    """(3, 256) float32: ((v / 255) - mean[c]) / std[c] for every uint8 v, rounded as torch's `normalize` does."""
-    v = np.arange(256, dtype=np.float32) / np.float32(255.0)
-    mean = np.asarray(cfg.mean, dtype=np.float32)[:, None]
-    std = np.asarray(cfg.std, dtype=np.float32)[:, None]
-    return (v[None, :] - mean) / std
-
-
 def normalize_array(batch_uint8: np.ndarray, cfg: PreprocessConfig) -> np.ndarray:
-    """(B, S, S, 3) uint8 -> (B, 3, S, S) float32, bit-identical to `normalize` (a table lookup per channel)."""
-    lut = _lookup(cfg)
+    """(B, S, S, 3) uint8 -> (B, 3, S, S) float32, bit-identical to `normalize`: the same float32
+    operations in the same order ((v / 255 - mean) / std), one channel at a time into its plane."""
     b, s, t, _ = batch_uint8.shape
     out = np.empty((b, 3, s, t), dtype=np.float32)
     for c in range(3):
-        np.take(lut[c], batch_uint8[..., c], out=out[:, c])
+        plane = out[:, c]
+        np.divide(batch_uint8[..., c], np.float32(255.0), out=plane, dtype=np.float32)
+        plane -= np.float32(cfg.mean[c])
+        plane /= np.float32(cfg.std[c])
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
@@ -32,8 +33,10 @@ def create_app(config: ServeConfig | None = None, start: bool = True) -> Flask:
     service = ModelService(cfg, on_swap=metrics.set_model,
                            on_reload_result=lambda result: metrics.reloads.labels(result).inc())
     limits = Limits(cfg.max_image_pixels, cfg.max_batch_size, tuple(cfg.image_formats))
+    # threads start on a batch's first page, not here
+    decoders = ThreadPoolExecutor(cfg.effective_inference_threads(), thread_name_prefix="docclf-decode")
     app.extensions["docclf"] = AppState(cfg, service, metrics, limits, openapi_spec(cfg),
-                                        threading.BoundedSemaphore(cfg.inference_slots))
+                                        threading.BoundedSemaphore(cfg.inference_slots), decoders)
     app.register_blueprint(bp)
     register_error_handlers(app)
     if start:

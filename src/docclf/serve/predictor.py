@@ -1,7 +1,7 @@
 """Predictors: decoded pages in, class probabilities out, on ONNX Runtime or PyTorch.
 
-Both backends share `prepare` (numpy and Pillow: `preprocess.model_input`, bit-identical to what
-evaluation feeds the model) and `_postprocess`; only `_predict` differs. torch is imported by
+Both backends share `prepare` (numpy and Pillow: `preprocess.letterbox` and `normalize_array`,
+bit-identical to what evaluation feeds the model) and `_postprocess`; only `_predict` differs. torch is imported by
 `TorchPredictor` alone, so a worker serving an ONNX file never loads it (about 1 GB of RSS less).
 A predictor is immutable once built, so request threads can use one while a reload builds the next.
 
@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from docclf.clock import now_iso
-from docclf.preprocess import PreprocessConfig, model_input, open_page_for_size
+from docclf.preprocess import PreprocessConfig, letterbox, normalize_array, open_page_for_size
 
 if TYPE_CHECKING:
     from docclf.fusion import FusionConfig
@@ -76,6 +76,7 @@ class TextReader(Protocol):
 class Prepared:
     """One page made ready for the model: its pixels and, for a model that reads, its words."""
 
+    letterboxed: np.ndarray  # (S, S, 3) uint8: the page as evaluation caches it (its ink decides blank pages)
     pixels: np.ndarray  # (1, 3, S, S) float32
     words: Any = None  # what the reader returned (ocr.PageWords); None without a reader or past the budget
 
@@ -125,7 +126,8 @@ class Predictor:
         `source` (the upload's bytes) lets the reader decode at its own resolution; `deadline`
         (time.monotonic()) ends reading early for the last pages of a slow batch.
         """
-        return Prepared(model_input([page], self.pcfg), self._read(page, source, deadline))
+        box = letterbox(page, self.pcfg)
+        return Prepared(box, normalize_array(box[None], self.pcfg), self._read(page, source, deadline))
 
     def _read(self, page: Image.Image, source: bytes | None, deadline: float | None) -> Any:
         """The text seam: the page's words within the time left, or None (the image view answers alone)."""
@@ -139,15 +141,16 @@ class Predictor:
         if not inputs:
             return []
         x = np.concatenate([p.pixels for p in inputs]) if len(inputs) > 1 else inputs[0].pixels
-        return self._postprocess(self._predict(x), x, inputs)
+        return self._postprocess(self._predict(x), inputs)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
         """(B, 3, S, S) float32 -> (B, C) logits."""
         raise NotImplementedError
 
-    def _postprocess(self, logits: np.ndarray, x: np.ndarray, inputs: list[Prepared]) -> list[Prediction]:
+    def _postprocess(self, logits: np.ndarray, inputs: list[Prepared]) -> list[Prediction]:
         """Fuse the image logits with the text view (if any), then answer or abstain (docclf.fusion)."""
-        from docclf.fusion import decide, fuse_logits, ink_share
+        from docclf.fusion import decide, fuse_logits
+        from docclf.predict import ink_of
 
         words = [p.words for p in inputs]
         has_text = np.array([w is not None and bool(w.words) for w in words])
@@ -157,13 +160,11 @@ class Predictor:
         if text is not None:
             views = {"image": fuse_logits(logits, None, None, self.fusion),
                      "text": fuse_logits(None, text, None, self.fusion)}
-        # the page as the model saw it, back in 0-255 grey: how much ink it has (blank pages abstain)
-        mean, std = np.asarray(self.pcfg.mean).reshape(1, 3, 1, 1), np.asarray(self.pcfg.std).reshape(1, 3, 1, 1)
-        grey = ((x * std + mean) * 255).mean(axis=1)
+        ink = ink_of([p.letterboxed for p in inputs])  # as evaluation measures it: blank pages abstain
         out = []
         for i, w in enumerate(words):
             n_words = len(w.words) if w is not None else None
-            d = decide(fused[i], self.classes, self.fusion, n_words=n_words, ink=ink_share(grey[i]),
+            d = decide(fused[i], self.classes, self.fusion, n_words=n_words, ink=float(ink[i]),
                        views={k: v[i] for k, v in views.items()})
             out.append(Prediction(d.label, round(d.confidence, 6), {c: round(p, 6) for c, p in d.probabilities.items()},
                                   d.reason, {k: {c: round(p, 6) for c, p in v.items()} for k, v in d.views.items()}

@@ -6,6 +6,7 @@ import hmac
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,10 @@ from docclf.redact import redact_text, redact_uri
 from docclf.serve.config import ServeConfig
 from docclf.serve.metrics import Metrics
 from docclf.serve.reload import ModelService
-from docclf.serve.validation import ApiError, Limits, batch_uploads, decode_image, single_upload
+from docclf.serve.validation import ApiError, Limits, Upload, batch_uploads, decode_image, single_upload
 
 if TYPE_CHECKING:  # torch and the model code load in the background thread, not before the first request
-    from docclf.serve.predictor import Prediction, Predictor
+    from docclf.serve.predictor import Prediction, Predictor, Prepared
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class AppState:
     limits: Limits
     openapi: dict[str, Any]
     slots: threading.BoundedSemaphore  # model calls at once (ServeConfig.inference_slots)
+    decoders: ThreadPoolExecutor  # a batch's pages decode on every core (Pillow releases the GIL)
 
 
 def _state() -> AppState:
@@ -125,23 +127,33 @@ def predict_batch() -> Any:
     _authorize(st.cfg)
     predictor = _predictor(st)
     uploads = batch_uploads(request, st.limits)
+    # each page is letterboxed as soon as it is decoded (32 full A4 pages would be ~0.8 GB); the pool
+    # holds one full page per core at a time
+    prepared = list(st.decoders.map(lambda up: _prepare_upload(st, predictor, up), uploads))
     results: list[dict[str, Any]] = [{} for _ in uploads]
     inputs, ok = [], []
-    for i, up in enumerate(uploads):
-        try:
-            if up.error is not None:
-                raise up.error
-            # letterbox each page as soon as it is decoded: 32 full A4 pages would be ~0.8 GB
-            inputs.append(predictor.prepare(decode_image(up.data, st.limits, predictor.pcfg.image_size),
-                                            source=up.data))
+    for i, (up, item) in enumerate(zip(uploads, prepared)):
+        if isinstance(item, ApiError):
+            results[i] = {"index": i, "filename": up.filename, **item.body()}
+        else:
+            inputs.append(item)
             ok.append(i)
-        except ApiError as err:
-            st.metrics.images.labels(err.code).inc()
-            results[i] = {"index": i, "filename": up.filename, **err.body()}
     for i, pred in zip(ok, _run(st, predictor, inputs) if inputs else []):
         results[i] = {"index": i, "filename": uploads[i].filename, **pred.to_dict()}
     return jsonify({"results": results, "count": len(results), "errors": len(results) - len(ok),
                     "model": _short(predictor), "latency_ms": _elapsed_ms()})
+
+
+def _prepare_upload(st: AppState, predictor: Predictor, up: Upload) -> Prepared | ApiError:
+    """One page of a batch decoded and made ready for the model, or the error that answers it."""
+    try:
+        if up.error is not None:
+            raise up.error
+        # a reading model OCRs the upload at its own resolution (the decoded page is model-sized)
+        return predictor.prepare(decode_image(up.data, st.limits, predictor.pcfg.image_size), source=up.data)
+    except ApiError as err:
+        st.metrics.images.labels(err.code).inc()
+        return err
 
 
 # --------------------------------------------------------------------------- operations

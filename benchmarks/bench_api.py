@@ -406,6 +406,10 @@ def format_report(res: dict[str, Any]) -> str:
                              f"{b['decode_ms'] / (b['kb_per_page'] / 1024):>7.1f}{b['letterbox_ms']:>7.2f}"
                              f"{b['normalise_ms']:>6.2f}{b['prepare_ms']:>6.2f}{b['model_ms']:>7.2f}"
                              f"{b['answer_ms']:>7.2f}{share:>6.2f}")
+        if "jpg" in bare:  # decoding costs per byte of JPEG: the page size at which (a) would be 1
+            b = bare["jpg"]
+            even_kb = (b["model_ms"] - b["prepare_ms"]) / b["decode_ms"] * b["kb_per_page"]
+            lines.append(f"{'':<12}(a) <= 1 for JPEG pages under {max(even_kb, 0):.0f} kB at this decode rate")
         if bare.get("torch_imported") is not None:
             lines.append(f"{'':<12}torch imported: {bare['torch_imported']}")
     ocr = res["bare"].get("onnx", {}).get("ocr")

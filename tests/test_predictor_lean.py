@@ -74,3 +74,31 @@ def test_onnx_worker_serves_without_torch(exported, tmp_path):
     served = np.array([[r["probabilities"][c] for c in TINY_CLASSES] for r in out["batch"]["results"]])
     assert np.allclose(served, expected, atol=1e-5)
     assert np.allclose([out["single"]["probabilities"][c] for c in TINY_CLASSES], expected[0], atol=1e-5)
+
+
+def test_served_answers_and_abstentions_are_evaluations(exported):
+    """The server (ONNX Runtime, numpy) answers a page as evaluation (PyTorch) does, blank-page rule included:
+    both measure ink on the same uint8 letterboxed page."""
+    from PIL import Image
+
+    from docclf.predict import decisions, views_for_pages
+    from docclf.preprocess import letterbox
+    from docclf.serve.predictor import ModelInfo, OnnxPredictor
+
+    folder, clf = exported
+    dotted = []
+    for side in (2, 3, 4, 6):  # a few dark squares: ink around the blank-page threshold
+        page = Image.new("RGB", (300, 420), "white")
+        for i in range(3):
+            page.paste((0, 0, 0), (40 + 90 * i, 200, 40 + 90 * i + side * 7, 200 + side * 7))
+        dotted.append(page)
+    pages = [open_page_for_size(_jpeg(i), SIZE) for i in range(3)] + [Image.new("RGB", (300, 420), "white")] + dotted
+    served = OnnxPredictor(folder / "model.onnx", clf.classes, clf.preprocess,
+                           ModelInfo("lean", "1", str(folder), str(folder))).predict(pages)
+    boxes = np.stack([letterbox(p, clf.preprocess) for p in pages])
+    evaluated = decisions(clf, views_for_pages(clf, boxes, [None] * len(pages)))
+    assert {d.reason for d in evaluated} >= {None, "the page is blank or almost blank"}
+    for s, e in zip(served, evaluated):
+        assert (s.label, s.abstain_reason) == (e.label, e.reason)
+        assert np.allclose([s.probabilities[c] for c in clf.classes], [e.probabilities[c] for c in clf.classes],
+                           atol=1e-5)

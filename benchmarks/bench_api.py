@@ -138,7 +138,8 @@ def bare_worker(model_uri: str, backend: str, threads: int, page_sets: dict[str,
     decode (the server's `decode_image`: checks, reduced-scale decode, upright, RGB) + prepare
     (letterbox + normalise) is what goal (a) weighs against the model. libjpeg is Pillow's decoder
     alone at the same scale, the floor under decode; letterbox and normalise time prepare's two parts.
-    answer = predict_prepared - model: fusion, abstention, ink.
+    answer = `_postprocess`: fusion, abstention, ink. Wall times, and this thread's CPU
+    time for the one-thread stages (what before/after compares: other processes inflate wall time).
     """
     from PIL import Image
 
@@ -156,31 +157,40 @@ def bare_worker(model_uri: str, backend: str, threads: int, page_sets: dict[str,
             img.draft(None, fitted_size(img.size, size))
         img.load()
 
+    def answer(logits: np.ndarray, x: Any) -> None:
+        try:
+            predictor._postprocess(logits, [x])
+        except TypeError:  # an --before tree: _postprocess(logits, pixels, inputs)
+            predictor._postprocess(logits, x.pixels, [x])
+
     def measure() -> None:
         for fmt, paths in page_sets.items():
             datas = [Path(p).read_bytes() for p in paths]
             predictor.predict_prepared([predictor.prepare(decode_image(datas[0], limits, size))])  # warm-up
             t: dict[str, list[float]] = {k: [] for k in STAGES}
+            cpu: dict[str, list[float]] = {k: [] for k in STAGES}  # this thread's CPU: steadier on a busy machine
             for i in range(runs):
                 data = datas[i % len(datas)]
-                t0 = time.perf_counter()
+                marks = [(time.perf_counter(), time.thread_time())]
                 libjpeg(data)
-                t1 = time.perf_counter()
+                marks.append((time.perf_counter(), time.thread_time()))
                 page = decode_image(data, limits, size)
-                t2 = time.perf_counter()
+                marks.append((time.perf_counter(), time.thread_time()))
                 box = letterbox(page, pcfg)
-                t3 = time.perf_counter()
+                marks.append((time.perf_counter(), time.thread_time()))
                 normalize_array(box[None], pcfg)
-                t4 = time.perf_counter()
+                marks.append((time.perf_counter(), time.thread_time()))
                 x = predictor.prepare(page)
-                t5 = time.perf_counter()
-                predictor._predict(x.pixels)
-                t6 = time.perf_counter()
-                predictor.predict_prepared([x])
-                t7 = time.perf_counter()
-                for k, v in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6 - (t6 - t5))):
-                    t[k].append(v)
+                marks.append((time.perf_counter(), time.thread_time()))
+                logits = predictor._predict(x.pixels)
+                marks.append((time.perf_counter(), time.thread_time()))
+                answer(logits, x)
+                marks.append((time.perf_counter(), time.thread_time()))
+                for j, sink in enumerate((t, cpu)):
+                    for k, a, b in zip(STAGES, marks, marks[1:]):
+                        sink[k].append(b[j] - a[j])
             out[fmt] = {f"{k}_ms": 1000 * float(np.median(v)) for k, v in t.items()}
+            out[fmt].update({f"{k}_cpu_ms": 1000 * float(np.median(v)) for k, v in cpu.items() if k != "model"})
             out[fmt]["kb_per_page"] = float(np.mean([len(d) for d in datas]) / 1024)
         if ocr:
             out["ocr"] = _time_ocr(page_sets)
@@ -412,6 +422,12 @@ def format_report(res: dict[str, Any]) -> str:
             lines.append(f"{'':<12}(a) <= 1 for JPEG pages under {max(even_kb, 0):.0f} kB at this decode rate")
         if bare.get("torch_imported") is not None:
             lines.append(f"{'':<12}torch imported: {bare['torch_imported']}")
+    if {"onnx", "torch"} <= set(res["bare"]):  # the same decoder for both: only the model differs
+        o, t = res["bare"]["onnx"]["jpg"], res["bare"]["torch"]["jpg"]
+        shared = o["decode_ms"] + o["prepare_ms"] + o["answer_ms"]
+        lines.append(f"end-to-end bound at batch 1 from these stages (no HTTP): (shared {shared:.1f} + torch model "
+                     f"{t['model_ms']:.1f}) / (shared + onnx model {o['model_ms']:.1f}) = "
+                     f"{(shared + t['model_ms']) / (shared + o['model_ms']):.2f}x")
     ocr = res["bare"].get("onnx", {}).get("ocr")
     if ocr and "ms" in ocr:
         b = res["bare"]["onnx"]["jpg"]
@@ -423,9 +439,11 @@ def format_report(res: dict[str, Any]) -> str:
     if "onnx-before" in res["bare"] and "onnx" in res["bare"]:
         for fmt in ("jpg", "png"):
             a, b = res["bare"]["onnx"][fmt], res["bare"]["onnx-before"][fmt]
-            before, after = (sum(x[k] for k in ("decode_ms", "prepare_ms", "answer_ms")) for x in (b, a))
-            lines.append(f"{fmt} decode + prepare + answer before/after: {before:.1f} -> {after:.1f} ms "
-                         f"({before / after:.2f}x)")
+            before, after = (sum(x[k] for k in ("decode_cpu_ms", "prepare_cpu_ms", "answer_cpu_ms")) for x in (b, a))
+            lines.append(f"{fmt} decode + prepare + answer, CPU ms before/after: {before:.1f} -> {after:.1f} "
+                         f"({before / after:.2f}x; " + ", ".join(f"{k} {b[k + '_cpu_ms']:.2f} -> {a[k + '_cpu_ms']:.2f}"
+                                                                for k in ("decode", "letterbox", "normalise", "answer"))
+                         + ")")
     lines += ["", "the API under load (CPU ms/img: the worker's own CPU time per image, all its threads)",
               f"{'server':<12}{'endpoint':<16}{'conc':>5}{'reqs':>6}{'err':>5}{'req/s':>8}{'img/s':>8}"
               f"{'p50 ms':>9}{'p95 ms':>9}{'CPU ms/img':>11}"]

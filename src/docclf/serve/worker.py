@@ -69,14 +69,14 @@ class RequestScanner:
             return self._scan_chunks()
         return len(self.buf) >= self.head_end + (self.body_length or 0)
 
-    def take(self) -> bytes:
-        """The request's bytes, without an Expect header (this worker already answered 100 Continue)."""
-        data = bytes(self.buf)
+    def take(self) -> bytes | memoryview:
+        """The request's bytes, without an Expect header (this worker already answered 100 Continue).
+        A view of the buffer, not a copy (a batch is up to --max-request-bytes): feed nothing more."""
         if self.expect_continue and self.head_end is not None:
-            head = b"\r\n".join(line for line in data[:self.head_end].split(b"\r\n")
+            head = b"\r\n".join(line for line in bytes(self.buf[:self.head_end]).split(b"\r\n")
                                 if not line.lower().startswith(b"expect:"))
-            data = head + data[self.head_end:]
-        return data
+            return head + self.buf[self.head_end:]
+        return memoryview(self.buf)
 
     def _scan_head(self) -> bool:
         end = self.buf.find(b"\r\n\r\n", 0, MAX_HEAD_BYTES + 4)
@@ -132,7 +132,7 @@ class BufferedSocket:
         self._sock, self._timeout = sock, read_timeout
         self._pending = memoryview(b"")
 
-    def give(self, data: bytes) -> None:
+    def give(self, data: bytes | memoryview) -> None:
         self._pending = memoryview(self._pending.tobytes() + data if self._pending else data)
 
     def recv(self, n: int, *flags: int) -> bytes:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import sqlite3
 import zlib
 from pathlib import Path
 
@@ -46,9 +49,31 @@ def tiny_dataset(tmp_path: Path) -> Path:
     return make_tiny_dataset(tmp_path / "data")
 
 
+@pytest.fixture(scope="session")
+def mlflow_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty MLflow SQLite store, made once: MLflow builds a new one through its whole chain of schema
+    migrations (4-8 s here), and nearly every test needs a store of its own."""
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    path = tmp_path_factory.getbasetemp() / "mlflow-template.db"
+    SqlAlchemyStore(f"sqlite:///{path}", str(path.parent / "mlruns")).engine.dispose()
+    return path
+
+
+def fresh_store(template: Path, db: Path) -> str:
+    """Copy the empty template to `db` (as MLflow would have made it there); its SQLite tracking URI."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, db)
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:  # the Default experiment's artifacts beside db
+        conn.execute("UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0",
+                     (str(db.parent / "mlruns" / "0"),))
+    return f"sqlite:///{db}"
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test gets its own MLflow store, cache and working directory."""
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mlflow_template: Path) -> None:
+    """Each test gets its own MLflow store (an empty copy of the template), cache and working directory."""
+    fresh_store(mlflow_template, tmp_path / "mlflow.db")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
     monkeypatch.setenv("DOCCLF_CACHE_DIR", str(tmp_path / "cache"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from conftest import TINY_CLASSES, draw_tiny_page, make_tiny_dataset
+from conftest import TINY_CLASSES, draw_tiny_page, fresh_store, make_tiny_dataset
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def trained_model(base: Path) -> TinyModel:
     from docclf.cli import run
 
     data = make_tiny_dataset(root / "data")
-    uri = f"sqlite:///{root}/mlflow.db"
+    uri = fresh_store(base / "mlflow-template.db", root / "mlflow.db")  # conftest's mlflow_template
     code = run(["train", "--data-dir", str(data), "--model", "mobilenetv3_small", "--modality", "image",
                 "--abstain-below", "0", "--image-size", "64",
                 "--batch-size", "8", "--pretrained", "off", "--no-progress", "--threads",

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import make_tiny_dataset
+from conftest import fresh_store, make_tiny_dataset
 from docclf.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,11 +24,11 @@ FAST = ["--latency-runs", "3", "--parity-images", "20", "--calibration-images", 
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def exported(tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path) -> dict[str, object]:
     """Train, register as doc_classifier v1 (Production), export all formats from models:/doc_classifier/Production."""
     root = tmp_path_factory.mktemp("export")
     data = make_tiny_dataset(root / "data")
-    uri = f"sqlite:///{root}/mlflow.db"
+    uri = fresh_store(mlflow_template, root / "mlflow.db")
     from docclf.config import build_config
     from docclf.registry import Registry
     from docclf.train import TrainConfig, train

@@ -20,6 +20,7 @@ import pytest
 import torch
 from PIL import Image, ImageDraw
 
+from conftest import fresh_store
 from docclf.cli import run
 
 pytestmark = pytest.mark.slow
@@ -60,11 +61,11 @@ def make_learnable_dataset(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
+def runs(tmp_path_factory, mlflow_template):
     """Two runs in one store: 'trained' (8 epochs) and 'barely' (1 epoch at a learning rate of 1e-6)."""
     root = tmp_path_factory.mktemp("learning")
     data = make_learnable_dataset(root / "data")
-    uri = f"sqlite:///{root}/mlflow.db"
+    uri = fresh_store(mlflow_template, root / "mlflow.db")
     ids = {}
     for name, extra in (("trained", ["--epochs", "8", "--lr", "3e-3"]), ("barely", ["--epochs", "1", "--lr", "1e-6"])):
         out = root / name

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import make_tiny_dataset
+from conftest import fresh_store, make_tiny_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 USER = getpass.getuser()
@@ -49,7 +49,7 @@ def _in_git() -> bool:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(tmp_path_factory, mlflow_template):
     """Train, tune (2 trials), register, stage, validate, promote: a demo in miniature (about a minute)."""
     from mlflow import MlflowClient
 
@@ -58,7 +58,7 @@ def store(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("ui-store")
     data = make_tiny_dataset(root / "data")
-    uri = f"sqlite:///{root}/mlflow.db"
+    uri = fresh_store(mlflow_template, root / "mlflow.db")
     with pytest.MonkeyPatch.context() as mp, contextlib.chdir(root):
         mp.setenv("MLFLOW_TRACKING_URI", uri)
         mp.setenv("DOCCLF_CACHE_DIR", str(root / "cache"))
@@ -68,7 +68,7 @@ def store(tmp_path_factory):
                     "--mlflow-experiment", "docclf", "--mlflow-run-name", "ui-train", "--output-dir",
                     str(root / "out")]) == 0
         assert run(["tune", "--search-strategy", "grid", "--models", "mobilenetv3_small", "--image-sizes", "64",
-                    "--batch-sizes", "8", "--lrs", "0.001", "0.003", "--epochs", "1", "--threads", "2",
+                    "--batch-sizes", "8", "--lrs", "0.001", "0.003", "--epochs", "1", "--n-jobs", "2", "--threads", "1",
                     "--data-dir", str(data), "--mlflow-experiment", "tuning", "--study-name", "ui-search",
                     "--storage", f"sqlite:///{root}/optuna.db", "--output", str(root / "tuning.json"),
                     "--", *TRAIN_ARGS]) == 0

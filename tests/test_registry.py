@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_tiny_dataset
+from conftest import fresh_store, make_tiny_dataset
 from docclf.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def store(tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path) -> dict[str, str]:
     """A trained tiny model in its own SQLite store: run id, tracking URI and data dir."""
     root = tmp_path_factory.mktemp("registry")
     data = make_tiny_dataset(root / "data")
-    uri = f"sqlite:///{root}/mlflow.db"
+    uri = fresh_store(mlflow_template, root / "mlflow.db")
     from docclf.config import build_config
     from docclf.train import TrainConfig, train
 

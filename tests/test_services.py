@@ -14,6 +14,7 @@ import torch
 
 from services import MlflowServer, free_port, postgres_cluster, s3_objects, s3_server
 from conftest import make_tiny_dataset
+from docclf.cli import run
 
 pytestmark = pytest.mark.services
 REPO = Path(__file__).resolve().parents[1]
@@ -48,9 +49,11 @@ def _pg_rows(pg_url: str, sql: str) -> list[tuple]:
 
 
 def _train_cmd(data: Path, *extra: str) -> list[str]:
+    # image only: these two tests are about where runs land, and fusion would first read every tiny page by
+    # OCR and fit a text model (the team workflow below trains and serves fusion models through the server)
     return [sys.executable, str(REPO / "train.py"), "--data-dir", str(data), "--model", "mobilenetv3_small",
-            "--image-size", "32", "--batch-size", "8", "--pretrained", "off", "--no-progress", "--threads", "2",
-            *extra]
+            "--modality", "image", "--image-size", "32", "--batch-size", "8", "--pretrained", "off", "--no-progress",
+            "--threads", "2", *extra]
 
 
 def test_training_run_lands_in_postgres_and_s3(server_env):
@@ -105,13 +108,7 @@ def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_p
     assert _pg_rows(pg, f"SELECT status FROM runs WHERE run_uuid = '{run_id}'") == [("FINISHED",)]
 
 
-def _run(args: list[str], timeout: int = 600) -> str:
-    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, f"{args[0]} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return proc.stdout
-
-
-def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, tmp_path):
+def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, tmp_path, capsys):
     """Two tuning workers share a PostgreSQL study; the best model is registered, validated, promoted,
     exported and served from the tracking server; every row and object is where it should be."""
     import optuna
@@ -131,15 +128,24 @@ def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, 
     combos = [tuple(sorted(t.params.items())) for t in done]
     assert len(done) == 4 and len(set(combos)) == 4, combos  # the grid, split, none twice
 
-    best = json.loads(_run([str(REPO / "mlflow_utils.py"), "--action", "best-run", "--experiment", "team-tuning",
-                            "--metric", "val_accuracy", "--json"]))
-    utils = [str(REPO / "mlflow_utils.py"), "--model-name", "doc_classifier"]
-    _run([*utils, "--action", "register-model", "--run-id", best["run_id"]])
-    _run([*utils, "--action", "transition-stage", "--version", "1", "--stage", "Staging"])
-    _run([*utils, "--action", "validate", "--version", "1", "--data-dir", str(data / "test")])
-    _run([*utils, "--action", "promote", "--version", "1", "--stage", "Production"])
-    _run([str(REPO / "export_model.py"), "--model-uri", "models:/doc_classifier/Production", "--format", "onnx",
-          "--output-dir", str(tmp_path / "exports"), "--data-dir", str(data)])
+    # `python mlflow_utils.py ARGS` and `python export_model.py ARGS` are `docclf registry|export ARGS`: run
+    # here, they skip five interpreter start-ups (the scripts as processes: test_seed_commands, test_registry)
+    def docclf(*argv: str) -> str:
+        capsys.readouterr()
+        code = run(list(argv))
+        out, err = capsys.readouterr()
+        assert code == 0, f"docclf {' '.join(argv[:3])} failed:\n{out[-3000:]}\n{err[-3000:]}"
+        return out
+
+    best = json.loads(docclf("registry", "--action", "best-run", "--experiment", "team-tuning",
+                             "--metric", "val_accuracy", "--json"))
+    utils = ["registry", "--model-name", "doc_classifier"]
+    docclf(*utils, "--action", "register-model", "--run-id", best["run_id"])
+    docclf(*utils, "--action", "transition-stage", "--version", "1", "--stage", "Staging")
+    docclf(*utils, "--action", "validate", "--version", "1", "--data-dir", str(data / "test"))
+    docclf(*utils, "--action", "promote", "--version", "1", "--stage", "Production")
+    docclf("export", "--model-uri", "models:/doc_classifier/Production", "--format", "onnx",
+           "--output-dir", str(tmp_path / "exports"), "--data-dir", str(data))
 
     versions = _pg_rows(pg, "SELECT name, version, current_stage FROM model_versions")
     assert versions == [("doc_classifier", 1, "Production")]

@@ -110,9 +110,12 @@ def test_early_stopping_keeps_best_epoch(tiny_dataset, monkeypatch):
         return loss, cm
 
     monkeypatch.setattr(Trainer, "evaluate_split", scripted)
+    # image only and one thread: the stopping rule is the same for every modality (fusion adds OCR and a text
+    # model), and two torch threads on 32 px batches crawl when another process holds a core
     cfg = build_config(TrainConfig, cli_values=dict(
         data_dir=str(tiny_dataset), model="mobilenetv3_small", image_size=32, batch_size=8, epochs=6,
-        patience=2, monitor="val_loss", pretrained="off", progress=False, output_dir="out", log_model=False))
+        patience=2, monitor="val_loss", pretrained="off", progress=False, output_dir="out", log_model=False,
+        modality="image", threads=1))
     result = train(cfg)
     assert result.stopped_early and len(result.history) == 4
     assert result.best_epoch == 2 and result.best_metric == pytest.approx(0.3)

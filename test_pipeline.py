@@ -85,9 +85,8 @@ def run_pipeline(work: Path) -> None:
     sh(str(REPO / "train.py"), "--data-dir", str(data), *TINY_TRAIN, "--epochs", "2",
        "--mlflow-experiment", "pipeline", "--mlflow-run-name", "baseline", "--output-dir", "outputs/baseline",
        cwd=work, env=env)
-    # both trials at once, one core each: a trial is mostly the start-up of a `docclf train` process
-    sh(str(REPO / "tune_hyperparameters.py"), "--search-strategy", "random", "--n-trials", "2", "--n-jobs", "2",
-       "--epochs", "1", "--data-dir", str(data), "--models", "mobilenetv3_small", "--batch-sizes", "8", "--image-sizes", "64",
+    sh(str(REPO / "tune_hyperparameters.py"), "--search-strategy", "random", "--n-trials", "2", "--epochs", "1",
+       "--data-dir", str(data), "--models", "mobilenetv3_small", "--batch-sizes", "8", "--image-sizes", "64",
        "--mlflow-experiment", "pipeline-tuning", "--output", "tuning_results.json", "--",
        "--pretrained", "off", cwd=work, env=env)
     results = json.loads((work / "tuning_results.json").read_text())

@@ -119,6 +119,33 @@ def test_text_view_learns_and_survives_ocr_noise():
     assert np.allclose(again.logits(noisy), tv.logits(noisy), atol=1e-5)
 
 
+def test_text_view_fitted_on_the_columns_that_occur_equals_a_fit_on_all_of_them():
+    """The fit skips the hashed columns no page uses; the model must be the one a full fit gives."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import normalize
+
+    from docclf.textview import TextConfig, page_features
+
+    cfg = TextConfig(n_features=1 << 14)
+    pages, labels = _pages(24, 0)
+    tv = fit_text_view(pages, labels, ["invoice", "letter"], cfg, seed=0, simulate_noise=False)
+    rows = [page_features(p, cfg) for p in pages]
+    dense = np.zeros((len(rows), cfg.n_features))
+    for i, vec in enumerate(rows):
+        dense[i, list(vec)] = list(vec.values())
+    df = (dense != 0).sum(0)
+    idf = np.log((1 + len(rows)) / (1 + df)) + 1
+    full = LogisticRegression(C=cfg.c, max_iter=1000, tol=1e-8).fit(normalize(csr_matrix(dense * idf)), labels)
+    test, _ = _pages(10, 1)
+    ours = tv.logits(test)
+    theirs = full.decision_function(normalize(csr_matrix(
+        np.stack([np.bincount(list(v), list(v.values()), cfg.n_features) for v in
+                  (page_features(p, cfg) for p in test)]) * idf)))
+    assert np.allclose(ours[:, 1] - ours[:, 0], theirs, atol=0.02)  # the fit stops at tol 1e-4, the reference at 1e-8
+    assert np.count_nonzero(tv.weights[df == 0]) == 0  # unused columns keep a zero weight
+
+
 def test_a_page_without_words_gets_no_opinion():
     pages, labels = _pages(10, 0)
     tv = fit_text_view(pages, labels, ["invoice", "letter"], seed=0)

@@ -289,8 +289,11 @@ def fit_text_view(pages: Sequence[PageWords], labels: Sequence[int], classes: li
         df = np.bincount(x.indices, minlength=cfg.n_features)
         idf = (np.log((1 + x.shape[0]) / (1 + df)) + 1).astype(np.float32)
         x = normalize(x.multiply(idf[None, :]).tocsr())
+    # Fit on the hashed columns that occur: a column of zeros only adds its own L2 term, whose optimum
+    # is a zero weight, so the solution is the same while lbfgs no longer walks 2^18 x C coefficients.
+    used = np.unique(x.indices)
     clf = LogisticRegression(C=cfg.c, max_iter=300, tol=1e-4)
-    clf.fit(x, np.asarray(ys))
+    clf.fit(x[:, used], np.asarray(ys))
     weights = np.zeros((cfg.n_features, len(classes)), np.float32)
     bias = np.full(len(classes), -20.0, np.float32)  # a class never seen in training is never predicted
     present = [int(c) for c in clf.classes_]
@@ -298,6 +301,6 @@ def fit_text_view(pages: Sequence[PageWords], labels: Sequence[int], classes: li
     coef = clf.coef_ if len(present) > 2 else np.vstack([np.zeros_like(clf.coef_[0]), clf.coef_[0]])
     intercept = clf.intercept_ if len(present) > 2 else np.array([0.0, clf.intercept_[0]])
     for j, c in enumerate(present):
-        weights[:, c] = coef[j]
+        weights[used, c] = coef[j]
         bias[c] = intercept[j]
     return TextView(weights, bias, list(classes), cfg, idf)

@@ -7,20 +7,19 @@ from typing import Any
 import numpy as np
 
 
-def _pyplot():
-    import matplotlib
+def _figure(figsize: tuple[float, float]) -> Any:
+    """A figure outside pyplot's registry: pyplot keeps every figure it makes until closed, so a
+    process that trains or evaluates many times (tuning, tests, the API) would keep them all."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # headless; chosen at call time, not on import
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=figsize)
 
 
 def training_curves(history: list[dict[str, float]]) -> Any:
     """Loss, accuracy and macro F1 per epoch, train vs validation."""
-    plt = _pyplot()
     epochs = [h["epoch"] for h in history]
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    fig = _figure((14, 4))
+    axes = fig.subplots(1, 3)
     panels = [("loss", ["train_loss", "val_loss"]), ("accuracy", ["train_accuracy", "val_accuracy"]),
               ("macro F1", ["val_f1"])]
     for ax, (title, keys) in zip(axes, panels):
@@ -36,10 +35,10 @@ def training_curves(history: list[dict[str, float]]) -> Any:
 
 def confusion_matrix_figure(cm: np.ndarray, classes: list[str], title: str = "confusion matrix") -> Any:
     """Counts with row-normalised colour (recall per true class), labelled axes."""
-    plt = _pyplot()
     cm = np.asarray(cm)
     rows = cm.sum(axis=1, keepdims=True).clip(min=1)
-    fig, ax = plt.subplots(figsize=(1.2 * len(classes) + 3, 1.1 * len(classes) + 2))
+    fig = _figure((1.2 * len(classes) + 3, 1.1 * len(classes) + 2))
+    ax = fig.subplots()
     ax.imshow(cm / rows, cmap="Blues", vmin=0, vmax=1)
     ax.set_xticks(range(len(classes)), classes, rotation=35, ha="right")
     ax.set_yticks(range(len(classes)), classes)

@@ -206,6 +206,7 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     assert blank.label is None and "blank" in blank.reason
     other = decide(np.array([0.1, 0.1, 0.8]), classes, cfg, n_words=50, ink=0.05)
     assert other.label is None and "none of the known classes" in other.reason
+    assert other.confidence == 0.8  # how sure it is of "none of these", not the closest class's share
     # the reject class's share is judged once, by reject_above: invoice holds 0.35 / 0.55 = 0.64 of the rest
     half = decide(np.array([0.35, 0.2, 0.45]), classes, cfg, n_words=50, ink=0.05)
     assert half.label == "invoice" and abs(half.confidence - 0.35 / 0.55) < 1e-9

@@ -175,6 +175,9 @@ def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words
         reason = "the page is blank or almost blank"
     elif p_reject >= cfg.reject_above:
         reason = f"looks like none of the known classes (closest: {best_shown})"
+        # the confidence of the answer given, none of these: the closest class's share of the known
+        # classes would read as a sure answer beside a null label
+        conf = p_reject
     elif conf < cfg.abstain_below:
         reason = (f"not confident enough: {best_shown} at {conf:.2f}, under the abstain threshold "
                   f"{cfg.abstain_below:.2f}")

@@ -322,7 +322,7 @@ def test_every_layout_family_renders(cls):
     ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000),
     ("resume", "web_theme", 40, 2000), ("letter", "template_stub", 4, 120),
     ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
-    ("other", "fax_cover", 20, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
+    ("other", "fax_cover", 15, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
     ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
 def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
     """The variants made after real pages the models misread: dense ERP printouts, statements, web CVs, near-empty

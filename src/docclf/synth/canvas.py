@@ -18,6 +18,8 @@ PAGE_SIZES_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0),
                  "16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
 
+SEPARATORS = frozenset("·•|")
+
 class Canvas:
     """An RGB page of `width` x `height` points drawn at a scale that makes the long side `long_px`."""
 
@@ -70,7 +72,8 @@ class Canvas:
                 pos += measure(face.path, part) * s
             elif part:
                 left, top, right, bottom = ink_box(face.path, part)
-                if right > left:
+                # a lone separator dot or bar is a pixel or two in small print: no word to read there
+                if right > left and part not in SEPARATORS:
                     self.words.append((part, pos + left * s, base + top * s, pos + right * s, base + bottom * s))
                 pos += measure(face.path, part) * s
 

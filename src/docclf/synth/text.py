@@ -131,6 +131,8 @@ MONEY = {
     "fi_FI": ("€", False, " ", ",", 24),
 }
 
+ISO_CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "R$": "BRL", "zł": "PLN", "kr": "SEK", "kr.": "DKK", "Kč": "CZK"}
+
 COUNTRY = {"DE": "Deutschland", "AT": "Österreich", "FR": "France", "ES": "España", "IT": "Italia",
            "NL": "Nederland", "PT": "Portugal", "BR": "Brasil", "GB": "United Kingdom", "US": "USA",
            "PL": "Polska", "SE": "Sverige", "DK": "Danmark", "CZ": "Česká republika", "FI": "Suomi"}
@@ -141,6 +143,7 @@ class Lang:
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
+        self.iso_money = False  # amounts as "1.234,56 EUR" (ERP printouts, e-invoices) instead of "1.234,56 €"
         self.lang = lang_of(locale)
         self.labels = labels()[self.lang]
         self.months = vocab("labels")["months"][self.lang].split()
@@ -172,6 +175,9 @@ class Lang:
         num = ("-" if value < 0 else "") + whole.replace(",", thou) + dec + frac
         if not symbol:
             return num
+        if self.iso_money:
+            code = ISO_CURRENCY.get(sym, "USD")
+            return f"{code} {num}" if before else f"{num} {code}"
         return f"{sym}{'' if len(sym) == 1 else ' '}{num}" if before else f"{num} {sym}"
 
     def number(self, value: float, decimals: int = 2) -> str:

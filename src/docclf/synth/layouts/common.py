@@ -8,7 +8,7 @@ from docclf.synth.canvas import RGB
 from docclf.synth.fonts import Face
 from docclf.synth.page import Doc
 from docclf.synth.render import logo
-from docclf.synth.text import COUNTRY
+from docclf.synth.text import COUNTRY, vocab
 
 
 @dataclass
@@ -24,10 +24,17 @@ class Company:
     bic: str
     bank: str
     reg: str
+    fax: str = ""
+    labels: dict[str, str] | None = None  # "Tel.:", "Fax:", "E-Mail:"... in front of each contact, or bare
 
     @property
     def address_lines(self) -> list[str]:
         return [self.street, self.city]
+
+    def contact(self, web: bool = False) -> list[str]:
+        """Phone, fax (when the company has one), e-mail and optionally web, labelled as the company prints them."""
+        items = [("phone", self.phone), ("fax", self.fax), ("email", self.email)] + ([("web", self.web)] if web else [])
+        return [f"{self.labels[k]} {v}" if self.labels else v for k, v in items if v]
 
 
 def company(doc: Doc) -> Company:
@@ -46,9 +53,14 @@ def company(doc: Doc) -> Company:
     reg = rng.choice([f"HRB {rng.randint(1000, 99999)}", f"RCS {f.city()} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
                       f"Company No. {rng.randint(10 ** 7, 10 ** 8 - 1)}", f"REA {rng.randint(10 ** 5, 10 ** 6)}",
                       f"KvK {rng.randint(10 ** 7, 10 ** 8 - 1)}"])
+    # Real letterheads and invoices mostly label their numbers ("Tel.:", "Fax:", "E-Mail:"); bare numbers
+    # taught the text view that these words belong to forms and fax cover sheets (the 'other' class).
+    table = vocab("labels")["contacts"].get(doc.lang.lang, vocab("labels")["contacts"]["en"])
+    labels = {k: rng.choice(v) for k, v in table.items()} if rng.random() < 0.75 else None
+    fax = f.phone_number() if rng.random() < 0.35 else ""
     return Company(name, street, city, f.phone_number(), f"{rng.choice(['info', 'billing', 'contact', 'office', 'hello'])}@{slug}.{tld}",
                    f"www.{slug}.{tld}", vat, iban, f.swift(), f"{f.last_name()} {rng.choice(['Bank', 'Bank AG', 'Banque', 'Banco', 'Sparkasse', 'Credit Union'])}",
-                   reg)
+                   reg, fax, labels)
 
 
 def split_address(addr: str) -> tuple[str, str]:
@@ -126,7 +138,7 @@ def page_number(doc: Doc, n: int, total: int | None, face: Face, size: float, y:
 def footer_columns(doc: Doc, co: Company, x0: float, x1: float, y: float, face: Face, size: float,
                    rule: bool = True) -> None:
     """A company footer: address, contact, bank and registration in 2-4 small columns."""
-    cols = [[co.name, co.street, co.city], [co.phone, co.email, co.web],
+    cols = [[co.name, co.street, co.city], co.contact(web=True),
             [co.bank, f"IBAN {co.iban}", f"BIC {co.bic}"], [co.reg, f"{doc.lang['vat_id']} {co.vat_id}"]]
     n = doc.rng.choice([2, 3, 4, 4])
     cols = cols[:n]
@@ -145,13 +157,13 @@ def letterhead(doc: Doc, co: Company, x0: float, x1: float, y: float, face: Face
     s = rng.uniform(22, 40)
     if style == 0:  # logo left, contact right
         logo(doc, x0, y, s, co.name, bold)
-        lines_block(doc, x1, y - 2, [co.street, co.city, co.phone, co.email], face, 7.5,
+        lines_block(doc, x1, y - 2, [co.street, co.city, *co.contact()], face, 7.5,
                     doc.grey(60, 120), 1.3, right=True)
         return y + max(s, 42) + 10
     if style == 1:  # centred name with a rule
         doc.cv.text_center(doc.W / 2, y + 18, co.name.upper() if rng.random() < 0.5 else co.name, bold,
                            rng.uniform(14, 22), doc.accent)
-        doc.cv.text_center(doc.W / 2, y + 32, f"{co.street} · {co.city} · {co.phone}", face, 7.5, doc.grey(60, 120))
+        doc.cv.text_center(doc.W / 2, y + 32, " · ".join([co.street, co.city, *co.contact()[:2]]), face, 7.5, doc.grey(60, 120))
         doc.cv.hline(x0, x1, y + 40, doc.accent, rng.uniform(0.5, 2))
         return y + 52
     if style == 2:  # logo right

@@ -48,8 +48,10 @@ class Invoice:
 
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
-    return new_doc(rng, "portrait", long_px, colour_p=0.55,
-                   body_kinds={"sans": 5, "serif": 1.5, "mono": 0.6}, head_kinds={"sans": 3, "serif": 1})
+    doc = new_doc(rng, "portrait", long_px, colour_p=0.55,
+                  body_kinds={"sans": 5, "serif": 1.5, "mono": 0.6}, head_kinds={"sans": 3, "serif": 1})
+    doc.lang.iso_money = rng.random() < 0.3
+    return doc
 
 
 def n_items(rng: random.Random) -> int:
@@ -219,10 +221,24 @@ def meta_pairs(doc: Doc, inv: Invoice) -> list[tuple[str, str]]:
     if rng.random() < 0.25:
         pairs.append((L["order_no"], f"PO-{rng.randint(1000, 99999)}"))
     if rng.random() < 0.2:
-        pairs.append((L["period"], f"{L.date(inv.date - dt.timedelta(days=30), 1)} – {L.date(inv.date, 1)}"))
+        pairs.append((L["period"], period_text(doc, inv.date - dt.timedelta(days=30), inv.date)))
     if rng.random() < 0.25:  # bills from utilities, telecoms and cloud providers name the customer's account
         pairs.append((rng.choice(for_lang(vocab("invoice")["account"], L.lang)), str(rng.randint(10 ** 8, 10 ** 12))))
     return pairs
+
+
+def party_label(doc: Doc, key: str) -> str:
+    """'Bill to' or one of the other names invoices give the customer's block ('Rechnungsadresse', 'Client'...)."""
+    options = for_lang(vocab("invoice")["party_labels"], doc.lang.lang)[key]
+    return doc.lang[key] if doc.rng.random() < 0.4 else doc.rng.choice(options)
+
+
+def period_text(doc: Doc, start: dt.date, end: dt.date, style: int = 1) -> str:
+    """A billing period, as a range ('01.03.2014 – 31.03.2014') or in words ('vom 01.03.2014 bis 31.03.2014')."""
+    a, b = doc.lang.date(start, style), doc.lang.date(end, style)
+    if doc.rng.random() < 0.5:
+        return f"{a} – {b}"
+    return for_lang(vocab("invoice")["period_words"], doc.lang.lang).format(start=a, end=b)
 
 
 def title_word(doc: Doc) -> str:
@@ -252,17 +268,17 @@ def classic(doc: Doc) -> None:
     else:
         cv.text(m, y + 16, inv.co.name, hb, 16, doc.accent)
         y += 24
-    y = lines_block(doc, m, y, [inv.co.street, inv.co.city, inv.co.phone, inv.co.email], reg, size * 0.9,
+    y = lines_block(doc, m, y, [inv.co.street, inv.co.city, *inv.co.contact()], reg, size * 0.9,
                     doc.grey(50, 110))
     tsize = rng.uniform(20, 34)
     cv.text_right(doc.W - m, m + tsize, title_word(doc), hb, tsize, doc.accent if rng.random() < 0.6 else doc.ink)
     kv_block(doc, doc.W - m - 190, m + tsize + 14, meta_pairs(doc, inv), bold, reg, size, right_edge=doc.W - m)
     y = max(y, m + tsize + 90) + 18
-    cv.text(m, y + size, doc.lang["bill_to"].upper() if rng.random() < 0.5 else doc.lang["bill_to"], bold,
-            size, doc.accent)
+    label = party_label(doc, "bill_to")
+    cv.text(m, y + size, label.upper() if rng.random() < 0.5 else label, bold, size, doc.accent)
     yb = lines_block(doc, m, y + size * 1.5, inv.client, reg, size * 1.05)
     if inv.ship:
-        cv.text(doc.W / 2, y + size, doc.lang["ship_to"], bold, size, doc.accent)
+        cv.text(doc.W / 2, y + size, party_label(doc, "ship_to"), bold, size, doc.accent)
         yb = max(yb, lines_block(doc, doc.W / 2, y + size * 1.5, inv.ship, reg, size * 1.05))
     y = yb + 24
     if rng.random() < 0.2:  # a line to the customer above the items
@@ -307,7 +323,7 @@ def band(doc: Doc) -> None:
         cv.text(x + 8, y + size * 1.4, a.upper(), reg, size * 0.8, doc.grey(80, 130))
         cv.text(x + 8, y + size * 2.9, b, bold, size, doc.ink)
     y += size * 3.6 + 22
-    cv.text(m, y + size, doc.lang["bill_to"], bold, size, col)
+    cv.text(m, y + size, party_label(doc, "bill_to"), bold, size, col)
     lines_block(doc, m, y + size * 1.5, inv.client, reg, size)
     lines_block(doc, doc.W - m, y + size * 1.5, [inv.co.name, inv.co.street, inv.co.city,
                                                  f"{doc.lang['vat_id']}: {inv.co.vat_id}"],
@@ -381,7 +397,7 @@ def minimal(doc: Doc) -> None:
     cv.text_right(doc.W - m, m + 14, title_word(doc), bold, rng.uniform(13, 20), doc.ink)
     y += 20
     y = kv_block(doc, m, y, meta_pairs(doc, inv), reg, reg, size) + 14
-    cv.text(m, y + size, doc.lang["bill_to"] + ":", bold, size, doc.ink)
+    cv.text(m, y + size, party_label(doc, "bill_to") + ":", bold, size, doc.ink)
     y = lines_block(doc, m, y + size * 1.4, inv.client, reg, size) + 16
     style = TableStyle(grid=rng.choice(["rules", "none"]), line=doc.grey(80, 160), pad=rng.uniform(0.3, 0.6),
                        line_w=0.4)
@@ -435,20 +451,20 @@ def timesheet(doc: Doc) -> None:
     x0 = m + (110 if side else 0)
     if side:  # a tinted left column with the sender details
         cv.rect(0, 0, m + 90, doc.H, fill=doc.tint(doc.accent, rng.uniform(0.75, 0.95)))
-        lines_block(doc, m * 0.5, m + 60, [inv.co.name, inv.co.street, inv.co.city, "", inv.co.phone,
-                                           inv.co.email, "", inv.co.vat_id], reg, 6.8, doc.ink)
+        lines_block(doc, m * 0.5, m + 60, [inv.co.name, inv.co.street, inv.co.city, "", *inv.co.contact(),
+                                           "", inv.co.vat_id], reg, 6.8, doc.ink)
     tsize = rng.uniform(18, 28)
     cv.text(x0, m + tsize, title_word(doc), hb, tsize, doc.accent)
     cv.text(x0, m + tsize + 18, f"{inv.number} · {L.date(inv.date)}", reg, size, doc.grey(60, 120))
     y = m + tsize + 40
     col2 = x0 + (doc.W - m - x0) / 2
-    cv.text(x0, y + size, L["bill_to"], bold, size, doc.ink)
+    cv.text(x0, y + size, party_label(doc, "bill_to"), bold, size, doc.ink)
     lines_block(doc, x0, y + size * 1.4, inv.client, reg, size)
     if not side:
         cv.text(col2, y + size, inv.co.name, bold, size, doc.ink)
-        lines_block(doc, col2, y + size * 1.4, [inv.co.street, inv.co.city, inv.co.email], reg, size)
+        lines_block(doc, col2, y + size * 1.4, [inv.co.street, inv.co.city, *inv.co.contact()], reg, size)
     y += size * 1.4 + 5 * size * 1.3 + 18
-    proj = f"{L['period']}: {L.date(inv.date - dt.timedelta(days=30), 1)} – {L.date(inv.date, 1)}"
+    proj = f"{L['period']}: {period_text(doc, inv.date - dt.timedelta(days=30), inv.date)}"
     cv.text(x0, y + size, proj, reg, size, doc.ink)
     y += size * 2.5
     y = items_table(doc, inv, x0, y, doc.W - m - x0, reg, bold, size, kind=3, bottom=doc.H - m - 120)
@@ -470,8 +486,8 @@ def form(doc: Doc) -> None:
     barcode(doc, right - 120, m, 120, 24) if rng.random() < 0.4 else None
     y = m + 40
     mid = doc.W / 2
-    boxes = [(m, y, mid - 4, y + 90, L["bill_to"], inv.client),
-             (mid + 4, y, right, y + 90, inv.co.name, [inv.co.street, inv.co.city, inv.co.phone])]
+    boxes = [(m, y, mid - 4, y + 90, party_label(doc, "bill_to"), inv.client),
+             (mid + 4, y, right, y + 90, inv.co.name, [inv.co.street, inv.co.city, *inv.co.contact()[:2]])]
     for x0, y0, x1, y1, label, lines in boxes:
         cv.rect(x0, y0, x1, y1, outline=line, width=0.8)
         cv.rect(x0, y0, x1, y0 + size * 1.8, fill=doc.tint(line, 0.85))
@@ -572,8 +588,8 @@ def erp(doc: Doc) -> None:
              (L["due"], L.date(inv.due, 1))]
     yc = kv_block(doc, x3, y + size * 2.2, pairs[:rng.randint(4, 6)], reg, reg, size)
     if rng.random() < 0.7:
-        yc = lines_block(doc, x3, yc + size * 0.6, [f"{words['contact']}: {f.name()}", f"{L['phone']} {inv.co.phone}",
-                                                    inv.co.email], reg, size * 0.95, leading=1.2)
+        yc = lines_block(doc, x3, yc + size * 0.6, [f"{words['contact']}: {f.name()}", *inv.co.contact()], reg,
+                         size * 0.95, leading=1.2)
     y = max(ya, yb, yc) + size
     if rng.random() < 0.75:  # invoicee and consignee under the seller and buyer
         ship = inv.ship or person_block(doc)
@@ -688,7 +704,7 @@ def statement(doc: Doc) -> None:
         cv.text(bx, yb + size, words["summary"], bold, size * 1.2, doc.ink)
         yb += size * 1.8
         pairs = [(L["invoice_no"], inv.number), (L["date"], L.date(inv.date)),
-                 (L["period"], f"{L.date(inv.date - dt.timedelta(days=30), 1)} – {L.date(inv.date, 1)}")]
+                 (L["period"], period_text(doc, inv.date - dt.timedelta(days=30), inv.date))]
         for a, b in pairs:
             cv.hline(bx, right, yb, doc.grey(170, 210), 0.4)
             cv.text(bx, yb + size * 1.2, a, reg, size, doc.ink)
@@ -699,9 +715,9 @@ def statement(doc: Doc) -> None:
         due = words["due_on"].format(date=L.date(inv.due))
         cv.text(bx, yb + size * 1.5, due.upper() if rng.random() < 0.5 else due, bold, size * 1.05, doc.ink)
         cv.text_right(right, yb + size * 1.5, m(total), bold, size * 1.05, doc.ink)
-        y = lines_block(doc, mg, mg + 58 + size * 4, [f"{L['bill_to']}:", *inv.client], reg, size * 1.05) + size * 2
+        y = lines_block(doc, mg, mg + 58 + size * 4, [f"{party_label(doc, 'bill_to')}:", *inv.client], reg, size * 1.05) + size * 2
         y = max(y, yb + size * 3)
-        cv.text(mg, y + size * 1.3, f"{L['period']}: {L.date(inv.date - dt.timedelta(days=30))} – {L.date(inv.date)}",
+        cv.text(mg, y + size * 1.3, f"{L['period']}: {period_text(doc, inv.date - dt.timedelta(days=30), inv.date, 0)}",
                 bold, size * 1.3, doc.ink)
         intro = invoice_phrase(doc, inv, "intro")
         y = paragraph(cv, mg, y + size * 2, w, intro[:1].upper() + intro[1:], reg, size, doc.ink, 1.3) + size
@@ -794,7 +810,7 @@ def premium(doc: Doc) -> None:
     ya = doc.H * rng.uniform(0.09, 0.12)
     y = lines_block(doc, left, ya, [inv.co.name] + ([] if rng.random() < 0.5 else [inv.co.street]), reg, size)
     y = lines_block(doc, left, y + size, inv.client, reg, size)
-    info = [inv.co.name, doc.fake.name(), inv.co.street, inv.co.city, f"{L['phone']} {inv.co.phone}", inv.co.email]
+    info = [inv.co.name, doc.fake.name(), inv.co.street, inv.co.city, *inv.co.contact()]
     if rng.random() < 0.6:
         lines_block(doc, doc.W * rng.uniform(0.58, 0.64), ya + size * 4, info, reg, size * 0.95, leading=1.25)
     y = max(y, ya + size * 13) + size * 2
@@ -805,7 +821,7 @@ def premium(doc: Doc) -> None:
     cv.text(left, y + size, title, bold, size * 1.1, doc.ink)
     cv.text_right(right, y + size, L.date(d), reg, size, doc.ink)
     start = d.replace(day=1)
-    period = f"{L.date(start, 1)} – {L.date(start + dt.timedelta(days=rng.choice([29, 90, 181, 364])), 1)}"
+    period = period_text(doc, start, start + dt.timedelta(days=rng.choice([29, 90, 181, 364])))
     y = kv_block(doc, left, y + size * 1.3, [(f"{L['period']}:", period), (f"{L['due']}:", L.date(inv.due, 1))],
                  bold, reg, size)
     y += size * 1.2

@@ -287,7 +287,8 @@ def test_phrase_builders_fill_every_template(lang):
         local += [letter.salutation(), letter.subject(), letter.enclosure(), letter.application_line,
                   *letter.paragraphs(6)]
         cv = CvText(rng, fake, Lang(locale))
-        local += [cv.role(), cv.profile(), cv.degree(), cv.school_note(), *cv.bullets(8),
+        local += [cv.role(), cv.profile(), cv.job_summary(3), cv.degree(), cv.school_note(), *cv.bullets(8),
+                  *(cv.fill(t) for t in cv.table["profile"] + cv.table["about"] + cv.table["job"]),
                   *(cv.heading(k) for k in ("profile", "experience", "education", "skills", "languages"))]
         texts += [*cv.skills(5), *cv.skills_with_levels(3), *(cv.item(k) for k in ("certs", "languages", "projects", "interests", "awards",
                                                           "volunteering"))]

@@ -21,8 +21,10 @@ SECTION_ORDER = (("Introduction",), ("Related Work", "Background", "Preliminarie
                  ("Results", "Main Results", "Evaluation"), ("Discussion", "Ablation Study", "Limitations"),
                  ("Conclusion", "Conclusions"))
 CENTS = re.compile(r"[.,]00(?!\d)")
+DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 LOREM_DECK_P = 0.1  # share of decks, and of CVs below, still filled with a template's lorem ipsum
 LOREM_CV_P = 0.06
+ABOUT_P = 0.25  # CV profiles written as a web resume's third-person "About"
 MERGE_P = 0.04  # letters saved as mail-merge templates (recipient and salutation left as fields)
 VARIABLES = ["x", "z", "w", "u", "v", "h", "y", "t", "s", "k", "n", "m"]  # Latin: body fonts may lack Greek
 
@@ -304,6 +306,9 @@ class CvText:
         self.certs_list = data["certs"]
         self.lorem = rng.random() < LOREM_CV_P  # a CV template with its placeholder text left in
         self.tables = [self.table, self.domain]
+        self.used: set[str] = set()  # sentence templates already on the page
+        gender = rng.choice(["m", "f"])  # the person's; an 'about' uses its pronouns, participles its endings
+        first = fake.first_name_male() if gender == "m" else fake.first_name_female()
         self.extra = {
             "pct": lambda r: r.choice([10, 12, 15, 18, 20, 25, 30, 35, 40, 50, 60]),
             "n": lambda r: r.choice([r.randint(5, 60), r.randint(100, 900), r.randint(1000, 20000)]),
@@ -311,13 +316,12 @@ class CvText:
             "money": lambda r: whole_money(lang, r.choice([50, 120, 250, 400, 750]) * 1000),
             "tool": lambda r: r.choice(self.domain["skill"]), "city": lambda r: fake.city(),
             "company": lambda r: fake.company(), "role": lambda r: self.role(), "Role": lambda r: self.role(),
-            "year": lambda r: r.randint(2005, 2024), "first": fake.first_name(), "First": None,
-            "pronoun": rng.choice(["him", "her", "them"]),
+            "year": lambda r: r.randint(2005, 2024), "first": first, **self.table["gender"][gender],
         }
-        self.extra["First"] = self.extra["first"]
 
     def fill(self, template: str) -> str:
-        return sentence_case(fill(self.rng, template, self.tables, self.extra))
+        # A sentence that ends on a company ("... Sp. z o.o.") keeps one full stop.
+        return DOUBLE_STOP.sub(".", sentence_case(fill(self.rng, template, self.tables, self.extra)))
 
     def role(self) -> str:
         rng = self.rng
@@ -330,15 +334,30 @@ class CvText:
         options = self.table["headings"].get(key)
         return self.rng.choice(options) if options else self.lang[key]
 
+    def sentences(self, pool: list[str], n: int) -> str:
+        """n filled sentences of a pool, those not yet on the page first (a CV rarely says a thing twice)."""
+        fresh = [t for t in pool if t not in self.used]
+        chosen = pick(self.rng, fresh, n)
+        chosen += pick(self.rng, [t for t in pool if t not in chosen], n - len(chosen))
+        self.used.update(chosen)
+        return " ".join(self.fill(t) for t in chosen)
+
     def profile(self, n: int | None = None) -> str:
+        """A profile of n sentences (2-5 when not given), or the third-person 'About' of web resumes."""
         rng = self.rng
-        n = n or rng.randint(2, 4)
+        n = n or rng.randint(2, 5)
         if self.lorem:
             return lorem(rng, rng.randint(20, 60)) + "."
-        if "about" in self.table and rng.random() < 0.25:  # the third-person "About" of web resumes
-            return " ".join(self.fill(t) for t in pick(rng, self.table["about"], n + 1))
+        if rng.random() < ABOUT_P:
+            return self.sentences(self.table["about"], n + 1)
         first, rest = self.table["profile"][0], self.table["profile"][1:]
-        return " ".join(self.fill(t) for t in [first] + pick(rng, rest, n - 1))
+        return " ".join([self.fill(first), self.sentences(rest, n - 1)]).strip()
+
+    def job_summary(self, n: int) -> str:
+        """What a job was, in n sentences of prose (first person, impersonal or 'we')."""
+        if self.lorem:
+            return lorem(self.rng, self.rng.randint(12, 35)) + "."
+        return self.sentences(self.table["job"], n)
 
     def bullets(self, n: int) -> list[str]:
         if self.lorem:

@@ -12,6 +12,7 @@ from docclf.synth.phrases import CvText, PaperText
 from docclf.synth.text import random_date
 from docclf.synth.layouts.common import kv_block, lines_block, page_number, split_address
 
+JOB_SUMMARY_P = 0.65  # jobs described in prose (1-3 sentences), as most real CVs do, besides or instead of bullets
 UNI = {"en": "University of {c}", "de": "Universität {c}", "fr": "Université de {c}", "es": "Universidad de {c}",
        "it": "Università di {c}", "nl": "Universiteit {c}", "pt": "Universidade de {c}"}
 
@@ -25,6 +26,7 @@ class Entry:
     place: str
     dates: str
     bullets: list[str]
+    summary: str = ""  # a job's prose description, drawn above its bullets
 
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
@@ -52,8 +54,10 @@ def jobs(doc: Doc, n: int) -> list[Entry]:
     for k in range(n):
         years = rng.randint(1, 5)
         start = year - years
-        out.append(Entry(doc.text.role(), f.company(), f.city(), date_range(doc, start, years, k == 0 and rng.random() < 0.6),
-                         doc.text.bullets(rng.choice([0, 1, 2, 3, 3, 4]))))
+        dates = date_range(doc, start, years, k == 0 and rng.random() < 0.6)
+        summary = doc.text.job_summary(rng.randint(1, 3)) if rng.random() < JOB_SUMMARY_P else ""
+        bullets = doc.text.bullets(rng.choice([0, 0, 1, 2, 3] if summary else [0, 1, 2, 3, 3, 4]))
+        out.append(Entry(doc.text.role(), f.company(), f.city(), dates, bullets, summary))
         year = start - rng.randint(0, 1)
     return out
 
@@ -99,7 +103,7 @@ def heading(doc: Doc, x: float, y: float, w: float, text: str, style: int, size:
 
 def entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bottom: float, dates_left: float = 0,
           accent: RGB | None = None) -> float:
-    """Title, organisation, dates (right-aligned or in a left column) and bullets."""
+    """Title, organisation, dates (right-aligned or in a left column), the summary and bullets."""
     cv, rng = doc.cv, doc.rng
     reg, bold, ital = doc.body.regular, doc.body.bold, doc.body.italic
     if y + size * 3 > bottom:
@@ -115,6 +119,8 @@ def entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bottom:
     org = f"{e.org}, {e.place}" if e.place and rng.random() < 0.6 else e.org
     cv.text(x, y + size, org, ital if rng.random() < 0.5 else reg, size * 0.95, doc.ink)
     y += size * 1.4
+    if e.summary and y + size * 1.3 <= bottom:
+        y = paragraph(cv, x, y, w, e.summary, reg, size * 0.95, doc.ink, 1.25, bottom=bottom) + size * 0.3
     for b in e.bullets:
         if y + size * 1.3 > bottom:
             break
@@ -310,6 +316,9 @@ def header_band(doc: Doc) -> None:
     x = m + lw + 10
     w = doc.W - x - m
     y = bh + 24
+    if rng.random() < 0.6:
+        y = heading(doc, x, y, w, doc.text.heading("profile"), 1, hsize, col)
+        y = paragraph(cv, x, y, w, profile_text(doc), doc.body.regular, size, doc.ink, 1.3, bottom=doc.H - 30) + size
     nj, ns = density(doc)
     for key, entries in (("experience", jobs(doc, nj)), ("education", schools(doc, ns))):
         y = heading(doc, x, y, w, doc.text.heading(key), 1, hsize, col)
@@ -720,9 +729,8 @@ def iso_range(doc: Doc, start: int, years: int, current: bool) -> str:
     return f"{L.months[m1 - 1]} {start}{sep}{end}"
 
 
-def web_entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bottom: float, col: RGB,
-              summary: bool) -> float:
-    """Organisation, position and dates, an optional summary, then 'Highlights' and bullets."""
+def web_entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bottom: float, col: RGB) -> float:
+    """Organisation, position and dates, the summary if any, then 'Highlights' and bullets."""
     rng, cv = doc.rng, doc.cv
     reg, bold = doc.body.regular, doc.body.bold
     if y + size * 4 > bottom:
@@ -738,8 +746,8 @@ def web_entry(doc: Doc, x: float, y: float, w: float, e: Entry, size: float, bot
         y += size * 1.35
     cv.text(x, y + size, e.title, bold if rng.random() < 0.4 else reg, size, col if rng.random() < 0.4 else doc.ink)
     y += size * 1.6
-    if summary:
-        y = paragraph(cv, x, y, w, doc.text.profile(rng.randint(1, 2)), reg, size, doc.ink, 1.4, bottom=bottom)
+    if e.summary:
+        y = paragraph(cv, x, y, w, e.summary, reg, size, doc.ink, 1.4, bottom=bottom)
         y += size * 0.5
     if e.bullets:
         if rng.random() < 0.6:
@@ -795,7 +803,7 @@ def web_theme(doc: Doc) -> None:
     order = ["volunteering", "education", "awards", "publications", "skills", "languages", "interests", "references"]
     if not second:
         section("profile")
-        y = paragraph(cv, x, y, w, doc.text.profile(rng.randint(2, 4)), reg, size, doc.ink, 1.45) + size * 1.2
+        y = paragraph(cv, x, y, w, doc.text.profile(), reg, size, doc.ink, 1.45, bottom=bottom) + size * 1.2
         order = ["experience"] + order
     else:
         order = order[rng.randint(0, 3):]
@@ -812,7 +820,7 @@ def web_theme(doc: Doc) -> None:
                     e.org, e.title = doc.text.volunteering(), e.title
                 if rng.random() < 0.8:
                     e.dates = iso_range(doc, rng.randint(2005, 2020), rng.randint(1, 4), False)
-                y = web_entry(doc, x, y, w, e, size, bottom, col, summary=key != "education" and rng.random() < 0.6)
+                y = web_entry(doc, x, y, w, e, size, bottom, col)
         elif key == "skills":
             skills = doc.text.skills(rng.choice([2, 4, 6]))
             levels = doc.text.table["skill_levels"]

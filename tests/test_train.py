@@ -68,27 +68,50 @@ def test_config_file_and_command_line_precedence(tiny_dataset, tmp_path):
     assert run(["train", "--config", str(cfg_file)]) == 2
 
 
+# train.py, whose training stops itself (SIGSTOP) as epoch 2 begins: a signal sent while it is stopped lands at
+# that point, however fast the epochs are (polling for epoch 1's metrics let a fast run end before SIGTERM came)
+PAUSE_AT_EPOCH_2 = """
+import os, runpy, signal, sys
+from docclf.train import Trainer
+
+real_train_epoch = Trainer.train_epoch
+def train_epoch(self, epoch):
+    if epoch == 2:
+        os.kill(os.getpid(), signal.SIGSTOP)
+    return real_train_epoch(self, epoch)
+
+Trainer.train_epoch = train_epoch
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def test_sigterm_then_resume_continues_same_run(tiny_dataset, fast_train_args, tmp_path):
     """Kill during training: run KILLED, last epoch kept; --resume auto finishes the same run."""
-    metrics_file = tmp_path / "metrics.jsonl"
-    args = [sys.executable, str(REPO / "train.py"), "--data-dir", str(tiny_dataset), *fast_train_args,
+    metrics_file, log_file = tmp_path / "metrics.jsonl", tmp_path / "killed.log"
+    args = [str(REPO / "train.py"), "--data-dir", str(tiny_dataset), *fast_train_args,
             "--epochs", "4", "--mlflow-experiment", "resume", "--output-dir", "out",
             "--metrics-file", str(metrics_file)]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 120
-    while not (metrics_file.exists() and metrics_file.read_text().count("\n") >= 1):
-        assert proc.poll() is None and time.time() < deadline, "training ended before its first epoch"
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, out
+    with open(log_file, "w") as log:  # a file, not a pipe: a full pipe would block the process before it stops
+        proc = subprocess.Popen([sys.executable, "-c", PAUSE_AT_EPOCH_2, *args], stdout=log,
+                                stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while not (waited := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
+        assert time.monotonic() < deadline, "training did not reach epoch 2 within 120 s"
+        time.sleep(0.05)
+    assert os.WIFSTOPPED(waited[1]), log_file.read_text()[-3000:]
+    proc.send_signal(signal.SIGTERM)  # pending until the process runs again
+    proc.send_signal(signal.SIGCONT)
+    assert proc.wait(60) == 128 + signal.SIGTERM, log_file.read_text()[-3000:]
+    out = log_file.read_text()
     assert "Traceback" not in out and "resume" in out
     killed = _only_run("resume")
     assert killed.info.status == "KILLED"
-    done = torch.load("out/last.pth", weights_only=True)["epoch"]
-    assert 1 <= done < 4
+    assert torch.load("out/last.pth", weights_only=True)["epoch"] == 1
+    assert metrics_file.read_text().count("\n") == 1
 
-    resumed = subprocess.run(args + ["--resume", "auto"], capture_output=True, text=True, timeout=180)
+    resumed = subprocess.run([sys.executable, *args, "--resume", "auto"], capture_output=True, text=True,
+                             timeout=180)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     r = _only_run("resume")
     assert r.info.run_id == killed.info.run_id and r.info.status == "FINISHED"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -41,6 +45,42 @@ def make_tiny_dataset(root: Path, per_split: dict[str, int] | None = None, class
                 # crc32, not hash(): str hashes change with PYTHONHASHSEED, and so did every page
                 draw_tiny_page(ci, zlib.crc32(f"{split}/{i}".encode()) % 10_000, size).save(folder / f"{cls}_{i:03d}.png")
     return root
+
+
+# `python -c _PAUSING EPOCHS train.py ARGS`: train.py, patched so that its training stops itself (SIGSTOP) as each
+# epoch in EPOCHS (comma-separated) begins
+_PAUSING = """
+import os, runpy, signal, sys
+from docclf.train import Trainer
+
+pause_at = {int(e) for e in sys.argv[1].split(",")}
+real_train_epoch = Trainer.train_epoch
+
+def train_epoch(self, epoch):
+    if epoch in pause_at:
+        os.kill(os.getpid(), signal.SIGSTOP)
+    return real_train_epoch(self, epoch)
+
+Trainer.train_epoch = train_epoch
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def pausing_python(*epochs: int) -> list[str]:
+    """`[*pausing_python(2), "train.py", ...]` trains, stopping itself as epoch 2 begins: what a test does before
+    SIGCONT (a SIGTERM, a server outage) happens at that point however fast the machine trains."""
+    return [sys.executable, "-c", _PAUSING, ",".join(map(str, epochs))]
+
+
+def wait_until_stopped(proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    """Wait for a pausing_python process to stop itself; fail with its log if it exits or takes too long.
+    Its output must go to a file: a full pipe would block it before it stops."""
+    deadline = time.monotonic() + timeout
+    while not (waited := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
+        assert time.monotonic() < deadline, f"training did not pause within {timeout:.0f} s:\n{log.read_text()[-3000:]}"
+        time.sleep(0.05)
+    assert os.WIFSTOPPED(waited[1]), log.read_text()[-3000:]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import struct
 import zlib
 from dataclasses import asdict, dataclass
@@ -38,8 +37,8 @@ def trained_model(base: Path) -> TinyModel:
     uri = fresh_store(base / "mlflow-template.db", root / "mlflow.db")  # conftest's mlflow_template
     code = run(["train", "--data-dir", str(data), "--model", "mobilenetv3_small", "--modality", "image",
                 "--abstain-below", "0", "--image-size", "64",
-                "--batch-size", "8", "--pretrained", "off", "--no-progress", "--threads",
-                str(min(2, os.cpu_count() or 1)), "--epochs", "1", "--output-dir", str(root / "out"),
+                "--batch-size", "8", "--pretrained", "off", "--no-progress", "--threads", "1",
+                "--epochs", "1", "--output-dir", str(root / "out"),
                 "--tracking-uri", uri, "--cache-dir", str(root / "cache"), "--mlflow-experiment", "serve"])
     assert code == 0
     ckpt = root / "out" / "model_final.pth"

@@ -31,7 +31,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, mlflow_template: Path) -> di
 
     cfg = build_config(TrainConfig, cli_values={
         "data_dir": str(data), "model": "mobilenetv3_small", "image_size": 64, "batch_size": 8, "epochs": 1,
-        "modality": "image", "pretrained": "off", "progress": False, "threads": 2, "tracking_uri": uri,
+        "modality": "image", "pretrained": "off", "progress": False, "threads": 1, "tracking_uri": uri,
         "mlflow_experiment": "reg",
         "output_dir": str(root / "out"), "cache_dir": str(root / "cache")})
     result = train(cfg)

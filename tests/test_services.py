@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from services import MlflowServer, free_port, postgres_cluster, s3_objects, s3_server
-from conftest import make_tiny_dataset
+from conftest import make_tiny_dataset, pausing_python, wait_until_stopped
 from docclf.cli import run
 
 pytestmark = pytest.mark.services
@@ -53,7 +53,7 @@ def _train_cmd(data: Path, *extra: str) -> list[str]:
     # OCR and fit a text model (the team workflow below trains and serves fusion models through the server)
     return [sys.executable, str(REPO / "train.py"), "--data-dir", str(data), "--model", "mobilenetv3_small",
             "--modality", "image", "--image-size", "32", "--batch-size", "8", "--pretrained", "off", "--no-progress",
-            "--threads", "2", *extra]
+            "--threads", "1", *extra]
 
 
 def test_training_run_lands_in_postgres_and_s3(server_env):
@@ -75,32 +75,21 @@ def test_training_run_lands_in_postgres_and_s3(server_env):
 def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_path):
     """Stop the server after epoch 1; training goes on, buffers metrics, and sends them when it is back."""
     pg, s3, server, data = server_env
-    metrics_file = tmp_path / "metrics.jsonl"
-    proc = subprocess.Popen(_train_cmd(data, "--epochs", "6", "--mlflow-experiment", "outage",
-                                       "--output-dir", "out", "--metrics-file", str(metrics_file)),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def epochs_done() -> int:
-        return metrics_file.read_text().count("\n") if metrics_file.exists() else 0
-
-    def wait_for(n: int) -> None:
-        deadline = time.time() + 180
-        while epochs_done() < n:
-            assert proc.poll() is None and time.time() < deadline, proc.communicate()[0][-3000:]
-            time.sleep(0.05)
-
-    # SIGSTOP/SIGCONT hold training still while the server stops and starts, so that the outage
-    # covers exactly epochs 2 and 3 however fast this machine trains
-    wait_for(1)
-    proc.send_signal(signal.SIGSTOP)
+    log_file = tmp_path / "train.log"
+    # the training stops itself as epochs 2 and 4 begin, and stays stopped while the server stops and starts,
+    # so that the outage covers exactly epochs 2 and 3 however fast this machine trains
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen([*pausing_python(2, 4), *_train_cmd(data, "--epochs", "6", "--mlflow-experiment",
+                                                                    "outage", "--output-dir", "out")[1:]],
+                                stdout=log, stderr=subprocess.STDOUT)
+    wait_until_stopped(proc, log_file)
     server.stop()
     proc.send_signal(signal.SIGCONT)
-    wait_for(3)
-    proc.send_signal(signal.SIGSTOP)
+    wait_until_stopped(proc, log_file)
     server.start()
     proc.send_signal(signal.SIGCONT)
-    out, _ = proc.communicate(timeout=300)
-    assert proc.returncode == 0, out[-3000:]
+    assert proc.wait(300) == 0, log_file.read_text()[-3000:]
+    out = log_file.read_text()
     assert "buffered" in out and "Traceback" not in out
     run_id = torch.load("out/last.pth", weights_only=True)["mlflow_run_id"]
     steps = _pg_rows(pg, f"SELECT step FROM metrics WHERE run_uuid = '{run_id}' AND key = 'val_loss' ORDER BY step")

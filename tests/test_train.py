@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import mlflow
@@ -16,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import pausing_python, wait_until_stopped
 from docclf.cli import run
 from docclf.config import build_config
 from docclf.train import Trainer, TrainConfig, train
@@ -68,38 +68,17 @@ def test_config_file_and_command_line_precedence(tiny_dataset, tmp_path):
     assert run(["train", "--config", str(cfg_file)]) == 2
 
 
-# train.py, whose training stops itself (SIGSTOP) as epoch 2 begins: a signal sent while it is stopped lands at
-# that point, however fast the epochs are (polling for epoch 1's metrics let a fast run end before SIGTERM came)
-PAUSE_AT_EPOCH_2 = """
-import os, runpy, signal, sys
-from docclf.train import Trainer
-
-real_train_epoch = Trainer.train_epoch
-def train_epoch(self, epoch):
-    if epoch == 2:
-        os.kill(os.getpid(), signal.SIGSTOP)
-    return real_train_epoch(self, epoch)
-
-Trainer.train_epoch = train_epoch
-sys.argv = sys.argv[1:]
-runpy.run_path(sys.argv[0], run_name="__main__")
-"""
-
-
 def test_sigterm_then_resume_continues_same_run(tiny_dataset, fast_train_args, tmp_path):
     """Kill during training: run KILLED, last epoch kept; --resume auto finishes the same run."""
     metrics_file, log_file = tmp_path / "metrics.jsonl", tmp_path / "killed.log"
     args = [str(REPO / "train.py"), "--data-dir", str(tiny_dataset), *fast_train_args,
             "--epochs", "4", "--mlflow-experiment", "resume", "--output-dir", "out",
             "--metrics-file", str(metrics_file)]
-    with open(log_file, "w") as log:  # a file, not a pipe: a full pipe would block the process before it stops
-        proc = subprocess.Popen([sys.executable, "-c", PAUSE_AT_EPOCH_2, *args], stdout=log,
-                                stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while not (waited := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
-        assert time.monotonic() < deadline, "training did not reach epoch 2 within 120 s"
-        time.sleep(0.05)
-    assert os.WIFSTOPPED(waited[1]), log_file.read_text()[-3000:]
+    # SIGTERM at a known point, the start of epoch 2, however fast the epochs are (waiting for epoch 1's metrics
+    # line, then sending it, let a fast run finish all 4 epochs first)
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen([*pausing_python(2), *args], stdout=log, stderr=subprocess.STDOUT)
+    wait_until_stopped(proc, log_file)
     proc.send_signal(signal.SIGTERM)  # pending until the process runs again
     proc.send_signal(signal.SIGCONT)
     assert proc.wait(60) == 128 + signal.SIGTERM, log_file.read_text()[-3000:]

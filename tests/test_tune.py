@@ -117,6 +117,19 @@ def test_grid_dry_run_lists_the_seeds_54_combinations(capsys):
     assert any(line.startswith("54 combinations") for line in lines)
 
 
+def test_the_tuner_process_does_not_load_torch(tiny_dataset):
+    """Trials are processes of their own: the tuner checks the dataset, counts GPUs and logs the dataset's files
+    without importing torch, which took seconds of every search's start (and every test's)."""
+    code = ("import sys; from docclf.tune import run_search; from docclf.tune.trials import _gpu_ids; "
+            "from docclf.tracking import log_datasets; from docclf.folders import find_classes, scan_split; "
+            f"c = find_classes({str(tiny_dataset)!r}); scan_split({str(tiny_dataset)!r}, 'val', c); _gpu_ids('auto'); "
+            f"log_datasets(type('Client', (), {{'log_inputs': lambda *a, **k: None}})(), 'r', {str(tiny_dataset)!r}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'torchvision', 'timm')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_seed_script_dry_run():
     out = subprocess.run([sys.executable, str(REPO / "tune_hyperparameters.py"), "--search-strategy", "grid",
                           "--dry-run", "--lrs", "1e-4", "1e-3", "--models", "efficientnet_b0"],

@@ -176,7 +176,7 @@ def log_datasets(client: Any, run_id: str, data_dir: str | Path,
     from mlflow.entities import DatasetInput, InputTag
 
     if splits is None:
-        from docclf.data import find_classes, scan_split
+        from docclf.folders import find_classes, scan_split
 
         classes = find_classes(data_dir)
         scanned = {name: scan_split(data_dir, name, classes, required=False) for name in SPLIT_CONTEXTS}

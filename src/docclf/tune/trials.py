@@ -83,11 +83,18 @@ def _gpu_ids(devices: str) -> list[str]:
         if not all(d.isdigit() for d in ids):
             raise UsageError(f"--devices takes auto, cpu or GPU ids like 0,1; got {devices!r}")
         return ids
-    import torch
-
-    count = torch.cuda.device_count()
+    count = _cuda_device_count()
     visible = [d.strip() for d in os.environ.get("CUDA_VISIBLE_DEVICES", "").split(",") if d.strip()]
     return visible[:count] if visible else [str(i) for i in range(count)]
+
+
+def _cuda_device_count() -> int:
+    """GPUs torch would see; without a GPU driver's device files, 0 without importing torch (seconds per start)."""
+    if os.name != "nt" and not any(os.path.exists(p) for p in ("/dev/nvidiactl", "/dev/nvidia0", "/dev/kfd", "/dev/dxg")):
+        return 0
+    import torch
+
+    return torch.cuda.device_count()
 
 
 @dataclass

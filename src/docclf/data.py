@@ -25,7 +25,7 @@ from torchvision.ops import roi_align
 
 from docclf.config import AugmentConfig  # noqa: F401 - the augmentation's options, re-exported
 from docclf.errors import UsageError
-from docclf.folders import IMAGE_EXTENSIONS, SplitFiles, find_classes, scan_split  # noqa: F401 - re-exported
+from docclf.folders import SplitFiles, find_classes, scan_split  # noqa: F401 - re-exported
 from docclf.locks import file_lock
 from docclf.preprocess import BadImageError, PreprocessConfig, letterbox, normalize, open_page_for_size
 

@@ -12,13 +12,12 @@ from docclf.synth.fonts import Face, ink_box, measure, truetype
 
 RGB = tuple[int, int, int]
 WHITESPACE = re.compile(r"(\s+)")  # split keeping the separators: words at even, whitespace at odd indices
+SEPARATORS = frozenset("·•|")  # drawn, but not recorded as words
 Point = tuple[float, float]
 
 PAGE_SIZES_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0),
                  "16:9": (960.0, 540.0), "4:3": (720.0, 540.0)}
 
-
-SEPARATORS = frozenset("·•|")
 
 class Canvas:
     """An RGB page of `width` x `height` points drawn at a scale that makes the long side `long_px`."""

@@ -8,7 +8,7 @@ from docclf.synth.canvas import RGB
 from docclf.synth.fonts import Face
 from docclf.synth.page import Doc
 from docclf.synth.render import logo
-from docclf.synth.text import COUNTRY, vocab
+from docclf.synth.text import COUNTRY, for_lang, vocab
 
 
 @dataclass
@@ -55,7 +55,7 @@ def company(doc: Doc) -> Company:
                       f"KvK {rng.randint(10 ** 7, 10 ** 8 - 1)}"])
     # Real letterheads and invoices mostly label their numbers ("Tel.:", "Fax:", "E-Mail:"); bare numbers
     # taught the text view that these words belong to forms and fax cover sheets (the 'other' class).
-    table = vocab("labels")["contacts"].get(doc.lang.lang, vocab("labels")["contacts"]["en"])
+    table = for_lang(vocab("labels")["contacts"], doc.lang.lang)
     labels = {k: rng.choice(v) for k, v in table.items()} if rng.random() < 0.75 else None
     fax = f.phone_number() if rng.random() < 0.35 else ""
     return Company(name, street, city, f.phone_number(), f"{rng.choice(['info', 'billing', 'contact', 'office', 'hello'])}@{slug}.{tld}",

@@ -180,6 +180,12 @@ class Lang:
             return f"{code} {num}" if before else f"{num} {code}"
         return f"{sym}{'' if len(sym) == 1 else ' '}{num}" if before else f"{num} {sym}"
 
+    @property
+    def currency(self) -> str:
+        """The currency as the page's amounts write it: its symbol, or its ISO code on ISO-money pages."""
+        sym = MONEY.get(self.locale, MONEY["en_US"])[0]
+        return ISO_CURRENCY.get(sym, "USD") if self.iso_money else sym
+
     def number(self, value: float, decimals: int = 2) -> str:
         _, _, thou, dec, _ = MONEY.get(self.locale, MONEY["en_US"])
         whole, _, frac = f"{value:,.{decimals}f}".partition(".")

@@ -10,7 +10,7 @@ from docclf.synth.canvas import first_line, paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_table_style, signature, stamp,
                                  table)
-from docclf.synth.text import LOREM, MONEY, fill, for_lang, random_date, vocab
+from docclf.synth.text import LOREM, fill, for_lang, random_date, vocab
 from docclf.synth.layouts.common import (Company, company, fold_marks, footer_columns, kv_block, lines_block,
                                          page_number, person_block)
 
@@ -100,7 +100,7 @@ def item_text(doc: Doc, date: dt.date) -> str:
 
 def phrase_slots(inv: Invoice, doc: Doc) -> dict[str, str]:
     """What an invoice sentence may name: {currency}, {email}, {company}."""
-    return {"currency": MONEY.get(doc.lang.locale, MONEY["en_US"])[0], "email": inv.co.email, "company": inv.co.name}
+    return {"currency": doc.lang.currency, "email": inv.co.email, "company": inv.co.name}
 
 
 def notes_text(doc: Doc, inv: Invoice, n: int) -> str:

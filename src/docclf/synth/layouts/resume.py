@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, replace as dataclass_replace
 
 from docclf.synth.canvas import RGB, first_line, paragraph, wrap
+from docclf.synth.fonts import Face, Family
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import bullet, photo, signature
 from docclf.synth.phrases import CvText, PaperText
@@ -917,8 +918,160 @@ def web_header(doc: Doc, m: float, size: float, col: RGB) -> float:
     return contact_row(doc, m, y + size * 1.5, doc.W - 2 * m, items, size * 0.95, col, centre=centre) + size * 2.5
 
 
+
+# --------------------------------------------------------------------------- LaTeX CV classes' look
+
+# The colour schemes LaTeX CV classes offer (blue, orange, green, red, purple, grey, black).
+TEX_COLOURS = ((56, 115, 178), (242, 140, 38), (89, 178, 77), (217, 51, 51), (128, 84, 204), (128, 128, 128),
+               (0, 0, 0))
+
+
+def tex_family(doc: Doc, kind: str) -> Family:
+    """Computer Modern when it covers the page's language (LaTeX's own look), else a family of that kind."""
+    name = "Computer Modern Sans" if kind == "sans" else "Computer Modern"
+    cm = [f for f in doc.fams if f.name == name and f.regular.covers(doc.chars)]
+    return cm[0] if cm and doc.rng.random() < 0.7 else doc.family({kind: 1})
+
+
+def hints_entry(doc: Doc, x: float, y: float, w: float, hint: str, parts: list[tuple[str, Face]], note: str,
+                size: float, hint_w: float, bottom: float) -> float:
+    """A two-column LaTeX CV entry: dates or a label right-aligned in the hints column, then the comma-separated
+    title, organisation and place, then a smaller description; returns the y below it."""
+    cv = doc.cv
+    if y + size * 2 > bottom:
+        return y
+    cv.text_right(x - size * 0.9, y + size, hint, doc.body.regular, size * 0.92, doc.ink)
+    cx, line_y = x, y
+    for k, (text, face) in enumerate(parts):
+        piece = text + ("," if k < len(parts) - 1 else ".")
+        pw = cv.width(piece + " ", face, size)
+        if cx + pw > x + w and cx > x:
+            cx, line_y = x, line_y + size * 1.3
+        cv.text(cx, line_y + size, piece, face, size, doc.ink)
+        cx += pw
+    y = line_y + size * 1.35
+    if note and y + size * 1.2 <= bottom:
+        y = paragraph(cv, x, y, w, note, doc.body.regular, size * 0.88, doc.ink, 1.25, bottom=bottom)
+    return y + size * 0.55
+
+
+def latex_cv(doc: Doc) -> None:
+    """A CV typeset with a LaTeX CV class: a big name, details on the right (or centred, or in a footer), section
+    titles after a coloured bar in the hints column, dates and labels right-aligned in that column."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    style = rng.choices(["classic", "casual", "banking"], [3, 2, 1])[0]
+    doc.body = doc.head = tex_family(doc, "serif" if style == "banking" and rng.random() < 0.5 else "sans")
+    reg, bold, ital = doc.body.regular, doc.body.bold, doc.body.italic
+    col = rng.choice(TEX_COLOURS) if doc.colour or rng.random() < 0.3 else doc.grey(40, 90)
+    grey = doc.grey(100, 140)
+    m = rng.uniform(45, 80)
+    w = doc.W - 2 * m
+    size = rng.uniform(9.2, 11.2)  # 10-12 pt classes
+    hint_w = w * rng.uniform(0.16, 0.24) if style != "banking" else 0.0
+    first, last = doc.fake.first_name(), doc.fake.last_name()
+    nsize = rng.uniform(26, 36)
+    details = contact_items(doc)
+    y = m
+    if style == "classic":
+        cv.text(m, y + nsize, f"{first} {last}", doc.head.regular, nsize, col)
+        title_y = y + nsize * 1.25
+        if rng.random() < 0.8:
+            cv.text(m, title_y + size * 1.5, doc.text.role(), ital, size * 1.5, grey)
+        right = doc.W - m
+        if rng.random() < 0.4:
+            photo(doc, right - 62, y, 62, 78, portrait=True)
+            cv.rect(right - 63, y - 1, right + 1, y + 79, outline=col, width=0.8)
+            right -= 72
+        dy = y + size
+        room = right - m - cv.width(f"{first} {last}", doc.head.regular, nsize) - size * 2
+        for item in details:  # long items (an address) break at their comma, as a line break in the source would
+            for piece in ([item] if cv.width(item, ital, size * 0.9) < room else item.split(", ")):
+                cv.text_right(right, dy, piece, ital, size * 0.9, grey)
+                dy += size * 1.3
+        y = max(title_y + size * 2.5, dy) + size
+    elif style == "casual":
+        cv.text_right(doc.W - m, y + nsize, first, doc.head.regular, nsize, col)
+        cv.text_right(doc.W - m, y + nsize * 2.05, last, doc.head.regular, nsize, grey)
+        y += nsize * 2.5
+        # the details go in a centred footer, separated by symbols
+        sep = rng.choice([" • ", "  ", " · "])
+        line = sep.join(details[:3])
+        cv.text_center(doc.W / 2, doc.H - m * 0.55 - size * 1.3, line, reg, size * 0.85, grey)
+        if len(details) > 3:
+            cv.text_center(doc.W / 2, doc.H - m * 0.55, sep.join(details[3:]), reg, size * 0.85, grey)
+    else:
+        cv.text_center(doc.W / 2, y + nsize * 0.8, f"{first} {last}", bold, nsize * 0.8, col)
+        y += nsize * 0.8 + size * 1.4
+        for k in range(0, len(details), 3):
+            cv.text_center(doc.W / 2, y, "  ·  ".join(details[k:k + 3]), reg, size * 0.85, doc.ink)
+            y += size * 1.3
+        cv.hline(m, doc.W - m, y, col, 0.8)
+        y += size
+    if rng.random() < 0.35:  # the classes' \quote: a centred italic line or two
+        y = paragraph(cv, m + w * 0.15, y, w * 0.7, doc.text.profile(1), ital, size, doc.ink, 1.3, align="center")
+        y += size
+    bottom = doc.H - m - (size * 3 if style == "casual" else 0)
+    x = m + hint_w + (size * 0.9 if hint_w else 0)
+    tw = doc.W - m - x
+    hsize = size * rng.uniform(1.35, 1.6)
+    sections = ["education", "experience", "languages", "skills"]
+    if rng.random() < 0.5:
+        sections[0], sections[1] = sections[1], sections[0]
+    # then short sections while the page has room: a typeset CV usually fills its page
+    sections += rng.sample(["projects", "certs", "awards", "volunteering", "interests"], 5)
+    for key in sections:
+        if y + hsize * 4 > bottom:
+            break
+        y += size * 0.6
+        if hint_w:  # \section: a coloured bar in the hints column, the title beside it
+            cv.rect(m, y + hsize * 0.35, m + hint_w, y + hsize * 0.8, fill=col)
+            cv.text(x, y + hsize, doc.text.heading(key), doc.head.regular, hsize, col)
+        else:
+            cv.text(m, y + hsize, doc.text.heading(key), bold, hsize, col)
+            cv.hline(m, doc.W - m, y + hsize * 1.35, col, 0.6)
+        y += hsize * 1.7
+        if key in ("education", "experience"):
+            entries = schools(doc, rng.randint(1, 3)) if key == "education" else jobs(doc, rng.randint(2, 4))
+            for e in entries:
+                parts = [(e.title, bold), (e.org, ital)] + ([(e.place, reg)] if e.place else [])
+                note = " ".join([e.summary] + [b.rstrip(".") + "." for b in e.bullets[:2]]).strip()
+                if hint_w:
+                    y = hints_entry(doc, x, y, tw, e.dates, parts, note, size, hint_w, bottom)
+                else:
+                    cv.text_right(doc.W - m, y + size, e.dates, reg, size * 0.92, doc.ink)
+                    y = hints_entry(doc, x, y, tw - cv.width(e.dates, reg, size) - size, "", parts, note, size, 0,
+                                    bottom)
+        elif key == "languages":
+            for name, level in doc.text.languages(rng.randint(2, 4)):
+                if y + size * 1.5 > bottom:
+                    break
+                (cv.text_right if hint_w else cv.text)(x - size * 0.9 if hint_w else m, y + size, name, reg, size,
+                                                       doc.ink)
+                cv.text(x + (0 if hint_w else w * 0.25), y + size, level, bold, size, doc.ink)
+                y += size * 1.45
+        elif key == "skills":
+            groups = rng.randint(2, 4)
+            for _ in range(groups):
+                if y + size * 1.5 > bottom:
+                    break
+                label = rng.choice(doc.text.table["headings"].get("skills") or [L["skills"]])
+                if hint_w:
+                    cv.text_right(x - size * 0.9, y + size, label, reg, size * 0.92, doc.ink)
+                y = paragraph(cv, x, y, tw, ", ".join(doc.text.skills(rng.randint(3, 6))), reg, size, doc.ink, 1.3,
+                              bottom=bottom) + size * 0.25
+        else:
+            for _ in range(rng.randint(1, 3)):
+                if y + size * 1.5 > bottom:
+                    break
+                bullet(doc, x + size * 0.3, y + size, size, "dot", doc.ink, reg)
+                y = paragraph(cv, x + size * 1.2, y, tw - size * 1.2, doc.text.item(key), reg, size, doc.ink, 1.3,
+                              bottom=bottom) + size * 0.25
+    if rng.random() < 0.3:
+        cv.text_right(doc.W - m, doc.H - m * 0.5, rng.choice(["1/2", "1/1", "2/2"]), reg, size * 0.8, doc.ink)
+
 FAMILIES = (("classic", classic), ("sidebar", sidebar), ("header_band", header_band), ("tabular", tabular),
             ("compact", compact), ("academic", academic), ("continuation", continuation), ("minimal", minimal),
             ("timeline", timeline), ("json_theme", json_theme), ("academic_dense", academic_dense),
-            ("web_theme", web_theme))
-WEIGHTS = (2.5, 2.5, 1.5, 1.5, 1.5, 0.6, 1, 1, 2, 2.5, 0.8, 3.2)  # web_theme: about 15 % of resumes
+            ("web_theme", web_theme), ("latex_cv", latex_cv))
+# web_theme: about 14 % of resumes; latex_cv: about 10 %
+WEIGHTS = (2.5, 2.5, 1.5, 1.5, 1.5, 0.6, 1, 1, 2, 2.5, 0.8, 3.2, 2.4)

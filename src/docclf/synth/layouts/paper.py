@@ -58,6 +58,7 @@ class Flow:
     fig: int = 0
     tab: int = 0
     eq: int = 0
+    alg: int = 0
     heading_style: int = 0
     kind: str = "intro"  # the kind of sentences the current section holds
     numbers: list[int] = field(default_factory=list)
@@ -197,6 +198,53 @@ class Flow:
 
         self.block(h + self.size * 2.5, draw)
 
+    def code(self) -> None:
+        """A code listing with its output, set in a monospaced face (software papers, R and Python vignettes)."""
+        doc = self.doc
+        mono = doc.family({"mono": 1})
+        size = self.size * doc.rng.uniform(0.8, 0.92)
+        lines = code_lines(doc.rng, doc.rng.randint(4, 16))
+        h = len(lines) * size * 1.18 + size * 1.2
+
+        def draw(x, y, w):
+            room = w - size
+            for k, line in enumerate(lines):
+                while line and doc.cv.width(line, mono.regular, size) > room:  # a long line is cut at the column
+                    line = line[:-4]
+                doc.cv.text(x + size * 0.5, y + size * (1.0 + 1.18 * k), line, mono.regular, size, doc.ink)
+
+        self.block(h, draw)
+
+    def algorithm(self) -> None:
+        """A pseudo-code float: ruled 'Algorithm n' header, numbered lines with bold keywords, as LaTeX sets it."""
+        doc = self.doc
+        self.alg += 1
+        size = self.size * 0.95
+        steps = algorithm_lines(doc.rng)
+        h = (len(steps) + 1.6) * size * 1.3
+        face, bold = doc.body.regular, doc.body.bold
+
+        def draw(x, y, w):
+            cv = doc.cv
+            cv.hline(x, x + w, y, doc.ink, 0.9)
+            cv.text(x, y + size * 1.15, f"Algorithm {self.alg}", bold, size, doc.ink)
+            cv.text(x + cv.width(f"Algorithm {self.alg}  ", bold, size), y + size * 1.15,
+                    doc.text.title()[:60], face, size, doc.ink)
+            cv.hline(x, x + w, y + size * 1.55, doc.ink, 0.5)
+            yy = y + size * 1.55
+            for k, (depth, keyword, rest) in enumerate(steps):
+                yy += size * 1.3
+                cv.text_right(x + size * 1.6, yy, f"{k + 1}:", face, size * 0.85, doc.ink)
+                cx = x + size * (2.2 + 1.2 * depth)
+                if keyword:
+                    cv.text(cx, yy, keyword, bold, size, doc.ink)
+                    cx += cv.width(keyword + " ", bold, size)
+                cv.text(cx, yy, rest, face, size, doc.ink)
+            cv.hline(x, x + w, yy + size * 0.6, doc.ink, 0.9)
+
+        self.block(h, draw)
+
+
 
 def _roman(n: int) -> str:
     return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][(n - 1) % 10]
@@ -250,10 +298,82 @@ def schematic(doc: Doc, x: float, y: float, w: float, h: float) -> None:
                        fill=doc.ink)
 
 
+
+# Identifiers and calls for code listings: statistics and machine-learning code as papers and vignettes show it.
+CODE_VARS = ["fit", "model", "dat", "d", "x", "y", "res", "m1", "m2", "out", "tab", "est", "pred", "X", "mod"]
+CODE_COLS = ["age", "dose", "time", "group", "score", "income", "weight", "treat", "sex", "count", "rate", "y", "x1",
+             "x2", "region", "year"]
+R_CALLS = ["lm({y} ~ {a} + {b}, data = {d})", "glm({y} ~ {a} * {b}, data = {d}, family = binomial)",
+           "summary({v})", "coef({v})", "anova({v}, {w})", "predict({v}, newdata = {d})", "library(\"{pkg}\")",
+           "data(\"{d}\", package = \"{pkg}\")", "head({d})", "table({d}${a}, {d}${b})", "plot({v})",
+           "confint({v}, level = 0.95)", "{v} <- update({v}, . ~ . - {b})", "set.seed({n})",
+           "{v} <- {fn}({y} ~ {a}, data = {d}, control = ctrl)", "AIC({v}, {w})", "{d} <- subset({d}, {a} > {n})"]
+PY_CALLS = ["import numpy as np", "import pandas as pd", "from sklearn.linear_model import LogisticRegression",
+            "{d} = pd.read_csv(\"{d}.csv\")", "{v} = {fn}(alpha={f}, max_iter={n})", "{v}.fit(X_train, y_train)",
+            "pred = {v}.predict(X_test)", "print(np.mean(pred == y_test))", "for epoch in range({n}):",
+            "    loss = criterion(model(x), y)", "    loss.backward()", "    optimizer.step()",
+            "def {fn}(x, theta):", "    return np.exp(-theta * x) / (1 + x ** 2)", "{v} = np.linspace(0, 1, {n})"]
+R_FUNCS = ["ctree", "mob", "glmer", "lmer", "rq", "clm", "zeroinfl", "vglm", "gam", "nls"]
+PY_FUNCS = ["Ridge", "Lasso", "fit_model", "kernel", "GaussianProcess", "simulate", "estimate"]
+PACKAGES = ["stats", "MASS", "lme4", "survival", "sandwich", "party", "mgcv", "boot", "nlme"]
+ALG_STEPS = [(0, "Input:", "data {d}, step size η, iterations T"), (0, "Output:", "parameters θ"),
+             (0, "", "initialise θ ← 0"), (0, "for", "t = 1, ..., T do"), (1, "", "sample a batch B from {d}"),
+             (1, "", "g ← ∇L(θ; B)"), (1, "", "θ ← θ − η g"), (1, "if", "‖g‖ < ε then"), (2, "break", ""),
+             (1, "end if", ""), (0, "end for", ""), (0, "while", "not converged do"),
+             (1, "", "update the weights w_i for i = 1, ..., n"), (0, "end while", ""), (0, "return", "θ")]
+
+
+def _code_slots(rng: random.Random, python: bool) -> dict[str, str]:
+    v, w = rng.sample(CODE_VARS, 2)
+    a, b, y = rng.sample(CODE_COLS, 3)
+    return {"v": v, "w": w, "a": a, "b": b, "y": y, "d": rng.choice(["dat", "df", "data", "train", "cars", "survey"]),
+            "n": str(rng.choice([1, 10, 42, 100, 500, 1000, 2024])), "f": rng.choice(["0.1", "0.01", "1.0"]),
+            "pkg": rng.choice(PACKAGES), "fn": rng.choice(PY_FUNCS if python else R_FUNCS)}
+
+
+def _r_output(rng: random.Random) -> list[str]:
+    """A coefficient table as R prints it."""
+    out = ["Coefficients:", "             Estimate Std. Error t value Pr(>|t|)"]
+    for name in ["(Intercept)"] + rng.sample(CODE_COLS, rng.randint(1, 4)):
+        est, se = rng.uniform(-3, 3), rng.uniform(0.01, 1)
+        p = rng.choice(["<2e-16 ***", f"{rng.uniform(0, 0.05):.5f} *", f"{rng.uniform(0.05, 0.9):.4f}  "])
+        out.append(f"{name:<12} {est:9.5f} {se:10.5f} {est / se:7.3f} {p}")
+    if rng.random() < 0.5:
+        out.append(f"Residual standard error: {rng.uniform(0.2, 9):.3f} on {rng.randint(20, 900)} degrees of freedom")
+    return out
+
+
+def code_lines(rng: random.Random, n: int) -> list[str]:
+    """n lines of an R session (prompts, calls, printed output) or of Python code."""
+    python = rng.random() < 0.35
+    slots = _code_slots(rng, python)
+    prompt = "" if python and rng.random() < 0.6 else (">>> " if python else rng.choice(["R> ", "> "]))
+    lines: list[str] = []
+    while len(lines) < n:
+        call = rng.choice(PY_CALLS if python else R_CALLS).format(**slots)
+        lines.append(prompt + call)
+        if not python and rng.random() < 0.35:
+            lines += _r_output(rng)
+        elif rng.random() < 0.2:  # printed numbers
+            lines.append(" ".join(f"{rng.uniform(-2, 9):.4f}" for _ in range(rng.randint(3, 6))))
+    return lines[:n]
+
+
+def algorithm_lines(rng: random.Random) -> list[tuple[int, str, str]]:
+    """(depth, bold keyword, rest) per line of a pseudo-code listing: a prefix of the steps, some left out."""
+    steps = [s for s in ALG_STEPS if rng.random() < 0.8 or s[1].startswith("end") or s[1] in ("for", "return")]
+    # keep every block closed: drop an 'end' whose opener was dropped
+    opened = {k for _, k, _ in steps}
+    steps = [s for s in steps if not s[1].startswith("end ") or s[1][4:] in opened]
+    return [(d, k, r.replace("{d}", rng.choice(["D", "S", "X"]))) for d, k, r in steps]
+
 def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.12, eq_p: float = 0.12,
               table_p: float = 0.06) -> None:
     """Fill the remaining columns with headed sections, paragraphs, equations, figures and tables."""
     doc, rng = flow.doc, flow.doc.rng
+    # a third of papers show code (software and statistics papers, vignettes); a few more an algorithm float
+    code_p = 0.12 if rng.random() < 0.33 else 0.0
+    alg_p = 0.04 if rng.random() < 0.3 else 0.0
     if first_heading:
         flow.heading(first_heading)
     elif flow.kind == "intro":  # a page from the middle of a paper: its text is past the introduction
@@ -277,6 +397,10 @@ def fill_body(flow: Flow, first_heading: str | None = None, figure_p: float = 0.
             flow.figure()
         elif r < 0.17 + eq_p + figure_p + table_p:
             flow.table()
+        elif r < 0.17 + eq_p + figure_p + table_p + code_p:
+            flow.code()
+        elif r < 0.17 + eq_p + figure_p + table_p + code_p + alg_p:
+            flow.algorithm()
         else:
             flow.text(para_text(doc, rng.randint(2, 6), flow.kind))
 

@@ -11,7 +11,19 @@ DEMO_DIR ?= data/demo
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
+# torch's x86_64 wheel brings CUDA libraries: the environment takes about 7 GB, so check before pip fills the disk
+VENV_GB ?= 7.5
+define VENV_SPACE_CHECK
+import shutil, sys
+free = shutil.disk_usage(".").free / 2**30
+if free < $(VENV_GB):
+    sys.exit(f"only {free:.1f} GB free here: .venv needs about $(VENV_GB) GB (torch with its CUDA libraries); "
+             "free some disk space, or run with VENV_GB=0 to try anyway")
+endef
+export VENV_SPACE_CHECK
+
 $(VENV)/.installed: pyproject.toml
+	@test -f $(VENV)/.installed || $(PYTHON) -c "$$VENV_SPACE_CHECK"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[test]"

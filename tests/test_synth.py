@@ -321,7 +321,7 @@ def test_every_layout_family_renders(cls):
 
 @pytest.mark.parametrize("cls, family, lo, hi", [
     ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000),
-    ("resume", "web_theme", 40, 2000), ("letter", "template_stub", 4, 120),
+    ("resume", "web_theme", 40, 2000), ("resume", "latex_cv", 60, 900), ("letter", "template_stub", 4, 120),
     ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
     ("other", "fax_cover", 15, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
     ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
@@ -340,6 +340,31 @@ def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
                     for _, x0, y0, x1, y1, _ in page.words)
         assert lo <= len(page.words) <= hi, f"{family} seed {seed}: {len(page.words)} words"
         assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+
+
+def test_papers_show_code_and_closed_algorithms():
+    """Code listings and pseudo-code as papers print them: listings keep to the page, every 'end for' closes a
+    'for' drawn above it."""
+    from docclf.synth.layouts.paper import algorithm_lines, code_lines
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        assert len(code_lines(rng, 9)) == 9
+        open_blocks: list[str] = []
+        for depth, keyword, _ in algorithm_lines(rng):
+            if keyword.startswith("end "):
+                assert open_blocks and open_blocks.pop() == keyword[4:], keyword
+            elif keyword in ("for", "while", "if"):
+                open_blocks.append(keyword)
+            assert depth >= 0
+    body = family_names("scientific_paper").index("body")
+    with_code = 0
+    for seed in range(30):
+        page = render_page("scientific_paper", random.Random(seed), 600, family=body)
+        tokens = {w[0] for w in page.words}
+        with_code += bool(tokens & {"R>", ">>>", "<-", "Coefficients:", "import", "def"})
+        assert all(0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1 for _, x0, y0, x1, y1, _ in page.words)
+    assert 5 <= with_code <= 15  # about a third of papers, not all of them
 
 
 def test_families_look_different():

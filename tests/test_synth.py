@@ -342,6 +342,20 @@ def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
         assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
 
 
+@pytest.mark.parametrize("family", ["press_release", "fax_cover"])
+def test_some_none_of_these_pages_are_unfilled_templates(family):
+    """Unfilled templates are not only letters: some fax covers and press releases keep their merge fields."""
+    index = family_names("other").index(family)
+
+    def is_field(word: str) -> bool:
+        w = word.rstrip(".,:;")
+        return any(w.startswith(a) and w.endswith(b) for a, b in (("<", ">"), ("«", "»"), ("[", "]"), ("{{", "}}")))
+
+    unfilled = sum(any(is_field(w[0]) for w in render_page("other", random.Random(seed), 500, family=index).words)
+                   for seed in range(20))
+    assert 2 <= unfilled <= 12  # about 30%: most such pages are filled in
+
+
 def test_papers_show_code_and_closed_algorithms():
     """Code listings and pseudo-code as papers print them: listings keep to the page, every 'end for' closes a
     'for' drawn above it."""

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import calendar
 import random
-
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from docclf.synth.canvas import paragraph, wrap
 from docclf.synth.fonts import Family
-from docclf.synth.layouts.common import company, lines_block, split_address
+from docclf.synth.layouts.common import Company, company, lines_block, split_address
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import barcode, logo, photo, qr_code, random_table_style, signature, table
 from docclf.synth.text import fill, for_lang, pick, random_date, vocab  # random_date: Faker's dates move with today
@@ -720,11 +720,48 @@ def _legal_form(doc: Doc) -> None:
         y += size * 3.5
 
 
+# Office suites ship a template for every kind of page, and people send them unfilled: merge fields and
+# "type here" instructions are no sign of a letter (letter/template_stub has them too).
+TEMPLATE_P = 0.3
+PLACEHOLDER_STYLES = ("<{}>", "«{}»", "[{}]", "{{{{{}}}}}")
+PLACEHOLDER_NAMES = {"name": ("FirstName LastName", "Name", "Your Name", "Contact Name"), "company": ("Company",
+                     "Company Name", "COMPANY NAME", "Organization"), "street": ("Street", "Street Address",
+                     "Address Line 1", "Address"), "city": ("City, ST ZIP", "ZIP City", "Address Line 2", "City"),
+                     "phone": ("Phone", "Phone Number", "Telephone"), "fax": ("Fax", "Fax Number"),
+                     "email": ("Email", "E-mail Address"), "web": ("Website", "Web Address", "URL"),
+                     "date": ("Date", "Click to select date"), "subject": ("Subject", "Re", "Title"),
+                     "headline": ("Headline", "Title of your release", "Main Headline"),
+                     "pages": ("Pages", "#")}
+INSTRUCTIONS = ("Replace this text with your own.", "Click here to enter text.", "Insert your text here.",
+                "Delete this paragraph and write your announcement.", "Add a short summary of the news here.",
+                "Describe who, what, when, where and why in the first paragraph.",
+                "Use this space for a quote from a spokesperson.", "Enter the body of the document here.")
+
+
+def placeholder(doc: Doc, key: str, style: int) -> str:
+    """A merge field or placeholder for `key` in one of the styles office suites use."""
+    name = doc.rng.choice(PLACEHOLDER_NAMES[key])
+    if style == 1:  # guillemets join words
+        name = name.replace(" ", "")
+    return PLACEHOLDER_STYLES[style].format(name)
+
+
+def template_company(doc: Doc, co: Company, style: int) -> Company:
+    """The company block of an unfilled template: every detail a placeholder."""
+    ph = lambda k: placeholder(doc, k, style)  # noqa: E731
+    return dataclass_replace(co, name=ph("company"), street=ph("street"), city=ph("city"), phone=ph("phone"),
+                             email=ph("email"), web=ph("web"), fax=ph("fax"))
+
+
 def press_release(doc: Doc) -> None:
     """A press release: logo, release line, headline, dateline, quotes, 'About <Company>', ###, media contact."""
     cv, rng = doc.cv, doc.rng
     t = _words(doc, "press")
     co = company(doc)
+    template = rng.random() < TEMPLATE_P
+    style = rng.randrange(len(PLACEHOLDER_STYLES))
+    if template:
+        co = template_company(doc, co, style)
     reg, bold, ink = doc.body.regular, doc.body.bold, doc.ink
     m = rng.uniform(50, 72)
     x0, x1 = m, cv.w - m
@@ -750,7 +787,7 @@ def press_release(doc: Doc) -> None:
                     reg, 8, ink, 1.25)
         y += 36
     y += 14
-    headline = _fill(doc, rng.choice(t["headlines"]), **extra)
+    headline = placeholder(doc, "headline", style) if template else _fill(doc, rng.choice(t["headlines"]), **extra)
     hsize = rng.uniform(15, 21)
     align = "center" if rng.random() < 0.5 else "left"
     y = paragraph(cv, x0, y, x1 - x0, headline, doc.head.bold, hsize, ink, 1.15, align=align)
@@ -764,6 +801,10 @@ def press_release(doc: Doc) -> None:
     dateline = f"{doc.fake.city().upper()}, {doc.lang.date(random_date(rng))} — "
     body = rng.sample(t["body"], len(t["body"]))
     quotes = rng.sample(t["quotes"], len(t["quotes"]))
+    if template:  # instructions where the news goes, a paragraph or two of them
+        dateline = f"{placeholder(doc, 'city', style)}, {placeholder(doc, 'date', style)} — "
+        body = rng.sample(INSTRUCTIONS, rng.randint(2, 5))
+        quotes = []
     bottom = cv.h - rng.uniform(150, 200)
     first = True
     while y < bottom and (body or quotes):
@@ -780,7 +821,8 @@ def press_release(doc: Doc) -> None:
     cv.text_center(cv.w / 2, y + size, rng.choice(t["end"]), bold, size, ink)
     y += size * 2.5
     if y < cv.h - 70:
-        y = lines_block(doc, x0, y, [rng.choice(t["contact"]) + ":", doc.fake.name(), co.name, co.phone, co.email],
+        contact = placeholder(doc, "name", style) if template else doc.fake.name()
+        y = lines_block(doc, x0, y, [rng.choice(t["contact"]) + ":", contact, co.name, co.phone, co.email],
                         reg, size * 0.9, ink, 1.25, bold_first=bold)
     if y < cv.h - 50 and rng.random() < 0.4:
         paragraph(cv, x0, y + 8, x1 - x0, rng.choice(t["forward"]), doc.body.italic, 7, doc.grey(60, 110), 1.25)
@@ -791,6 +833,10 @@ def fax_cover(doc: Doc) -> None:
     cv, rng = doc.cv, doc.rng
     t = _words(doc, "fax")
     co = company(doc)
+    template = rng.random() < TEMPLATE_P
+    style = rng.randrange(len(PLACEHOLDER_STYLES))
+    if template:
+        co = template_company(doc, co, style)
     reg, bold, ink = doc.body.regular, doc.body.bold, doc.ink
     m = rng.uniform(40, 70)
     x0, x1 = m, cv.w - m
@@ -819,6 +865,11 @@ def fax_cover(doc: Doc) -> None:
     if rng.random() < 0.4:
         pairs.insert(2, (t["company"], doc.fake.company()))
         pairs.insert(3, (t["company"], co.name))
+    if template:  # merge fields in every value
+        keys = {t["to"]: "name", t["from"]: "name", t["fax"]: "fax", t["pages"]: "pages", t["phone"]: "phone",
+                t["date"]: "date", t["re"]: "subject", t["cc"]: "name", t["company"]: "company"}
+        pairs = [(k, placeholder(doc, keys.get(k, "name"), style)) for k, _ in pairs]
+        filled = True
     size = rng.uniform(9, 11)
     rh = size * rng.uniform(2, 2.6)
     two = rng.random() < 0.7
@@ -850,8 +901,8 @@ def fax_cover(doc: Doc) -> None:
         cv.text(x0, y, t["comments"] + ":", bold, size * 1.1, ink)
     y += size
     if filled:
-        y = paragraph(cv, x0, y, x1 - x0, " ".join(rng.sample(t["lines"], min(2, len(t["lines"])))), reg, size, ink,
-                      1.4) + size
+        lines = rng.sample(INSTRUCTIONS, 1) if template else rng.sample(t["lines"], min(2, len(t["lines"])))
+        y = paragraph(cv, x0, y, x1 - x0, " ".join(lines), reg, size, ink, 1.4) + size
         if rng.random() < 0.5:
             signature(doc, x0, y + 6, 110, 26)
     else:

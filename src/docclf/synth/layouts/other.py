@@ -748,9 +748,9 @@ def placeholder(doc: Doc, key: str, style: int) -> str:
 
 def template_company(doc: Doc, co: Company, style: int) -> Company:
     """The company block of an unfilled template: every detail a placeholder."""
-    ph = lambda k: placeholder(doc, k, style)  # noqa: E731
-    return dataclass_replace(co, name=ph("company"), street=ph("street"), city=ph("city"), phone=ph("phone"),
-                             email=ph("email"), web=ph("web"), fax=ph("fax"))
+    fields = {"name": "company", "street": "street", "city": "city", "phone": "phone", "email": "email", "web": "web",
+              "fax": "fax"}
+    return dataclass_replace(co, **{f: placeholder(doc, key, style) for f, key in fields.items()})
 
 
 def press_release(doc: Doc) -> None:

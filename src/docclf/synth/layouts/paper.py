@@ -245,7 +245,6 @@ class Flow:
         self.block(h, draw)
 
 
-
 def _roman(n: int) -> str:
     return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][(n - 1) % 10]
 
@@ -296,7 +295,6 @@ def schematic(doc: Doc, x: float, y: float, w: float, h: float) -> None:
             cv.line([(ax, y + h / 2), (ax + bw * 0.4 - 2, y + h / 2)], doc.ink, 0.6)
             cv.polygon([(ax + bw * 0.4 - 4, y + h / 2 - 2), (ax + bw * 0.4, y + h / 2), (ax + bw * 0.4 - 4, y + h / 2 + 2)],
                        fill=doc.ink)
-
 
 
 # Identifiers and calls for code listings: statistics and machine-learning code as papers and vignettes show it.

@@ -918,7 +918,6 @@ def web_header(doc: Doc, m: float, size: float, col: RGB) -> float:
     return contact_row(doc, m, y + size * 1.5, doc.W - 2 * m, items, size * 0.95, col, centre=centre) + size * 2.5
 
 
-
 # --------------------------------------------------------------------------- LaTeX CV classes' look
 
 # The colour schemes LaTeX CV classes offer (blue, orange, green, red, purple, grey, black).
@@ -934,7 +933,7 @@ def tex_family(doc: Doc, kind: str) -> Family:
 
 
 def hints_entry(doc: Doc, x: float, y: float, w: float, hint: str, parts: list[tuple[str, Face]], note: str,
-                size: float, hint_w: float, bottom: float) -> float:
+                size: float, bottom: float) -> float:
     """A two-column LaTeX CV entry: dates or a label right-aligned in the hints column, then the comma-separated
     title, organisation and place, then a smaller description; returns the y below it."""
     cv = doc.cv
@@ -1036,10 +1035,10 @@ def latex_cv(doc: Doc) -> None:
                 parts = [(e.title, bold), (e.org, ital)] + ([(e.place, reg)] if e.place else [])
                 note = " ".join([e.summary] + [b.rstrip(".") + "." for b in e.bullets[:2]]).strip()
                 if hint_w:
-                    y = hints_entry(doc, x, y, tw, e.dates, parts, note, size, hint_w, bottom)
+                    y = hints_entry(doc, x, y, tw, e.dates, parts, note, size, bottom)
                 else:
                     cv.text_right(doc.W - m, y + size, e.dates, reg, size * 0.92, doc.ink)
-                    y = hints_entry(doc, x, y, tw - cv.width(e.dates, reg, size) - size, "", parts, note, size, 0,
+                    y = hints_entry(doc, x, y, tw - cv.width(e.dates, reg, size) - size, "", parts, note, size,
                                     bottom)
         elif key == "languages":
             for name, level in doc.text.languages(rng.randint(2, 4)):

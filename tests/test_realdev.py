@@ -115,3 +115,23 @@ def test_source_list_names_a_missing_field(tmp_path):
     bad.write_text('[[source]]\nid = "x"\nregistry = "pypi"\npackage = "p"\nversion = "1"\n')
     with pytest.raises(UsageError, match="source 1 .* lacks the field 'licence'"):
         load_sources(bad)
+
+
+def test_source_list_refuses_a_renderer_from_the_wrong_registry(tmp_path):
+    bad = tmp_path / "s.toml"
+    bad.write_text('[[source]]\nid = "x"\nregistry = "npm"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
+                   'render = "rendercv"\n[[source.doc]]\nclass = "resume"\npath = "classic"\n')
+    with pytest.raises(UsageError, match="rendercv from PyPI"):
+        load_sources(bad)
+
+
+def test_pinned_rendercv_cvs_are_typeset_with_pinned_packages():
+    from pathlib import Path
+
+    from docclf.realdev import _shown_path
+
+    sources = load_sources(Path(__file__).resolve().parents[1] / "scripts" / "realdev_sources.toml")
+    (cv,) = [s for s in sources if s.render == "rendercv"]
+    assert cv.registry == "pypi" and all("==" in r for r in cv.requires)  # pages do not move with new releases
+    assert {d.label for d in cv.docs} == {"resume"} and len(cv.docs) >= 3
+    assert "theme classic" in _shown_path(cv, cv.docs[0]) and "typst==" in _shown_path(cv, cv.docs[0])

@@ -75,8 +75,9 @@ class Source:
     licence: str
     docs: tuple[Doc, ...]
     dist: str = "wheel"          # PyPI only: wheel or sdist
-    render: str = "file"         # file (PDF, office, HTML) or jsonresume (npm theme + resume file)
+    render: str = "file"         # file (PDF, office, HTML), jsonresume (npm theme + resume file) or rendercv
     resume: str = ""             # jsonresume: "package==version:path" of the resume data
+    requires: tuple[str, ...] = ()  # rendercv: further pinned PyPI packages it renders with
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def load_sources(path: Path) -> list[Source]:
                              name=d.get("name") or Path(d["path"].partition("?")[0]).stem) for d in s.get("doc", []))
             src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
                          licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
-                         render=s.get("render", "file"), resume=s.get("resume", ""))
+                         render=s.get("render", "file"), resume=s.get("resume", ""),
+                         requires=tuple(s.get("requires", ())))
         except KeyError as e:
             raise UsageError(f"source {i} in {path} lacks the field {e}: every source needs id, registry, "
                              "package, version and licence, every doc class and path") from None
@@ -129,9 +131,15 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
+RENDERS = {"file": tuple(REGISTRIES), "jsonresume": ("npm",), "rendercv": ("pypi",)}
+
+
 def _check_source(src: Source) -> None:
     if src.registry not in REGISTRIES:
         raise UsageError(f"source {src.id}: registry must be one of {', '.join(REGISTRIES)}, not {src.registry!r}")
+    if src.registry not in RENDERS.get(src.render, ()):
+        raise UsageError(f"source {src.id}: render must be one of {', '.join(RENDERS)} "
+                         f"(jsonresume from npm, rendercv from PyPI), not {src.render!r} from {src.registry}")
     for d in src.docs:
         if d.label not in (*CLASSES, OTHER):
             raise UsageError(f"source {src.id}: unknown class {d.label!r} (one of {', '.join(CLASSES)}, {OTHER})")
@@ -156,6 +164,8 @@ def require_tools(sources: list[Source]) -> None:
         needed |= {"debian": {"apt-get", "dpkg-deb"}, "npm": {"npm", "node"}, "pypi": set()}[s.registry]
         if s.render == "jsonresume":
             needed |= {"chromium", "node", "npm"}
+        if s.render == "rendercv":
+            needed |= {"faketime"}
         for d in s.docs:
             suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
@@ -199,6 +209,11 @@ def fetch_source(src: Source, cache: Path) -> Path:
 
 
 def _fetch_pypi(src: Source, root: Path, cache: Path) -> None:
+    if src.render == "rendercv":
+        # a program, not a file: installed with what it needs into the cache, never into the project's venv
+        _run([sys.executable, "-m", "pip", "install", "-q", "--target", str(root / "site"), "--only-binary", ":all:",
+              f"{src.package}[full]=={src.version}", *src.requires], env={"PIP_CONSTRAINT": ""}, timeout=900)
+        return
     dl = cache / "download" / "pypi" / cache_key(src)
     shutil.rmtree(dl, ignore_errors=True)
     dl.mkdir(parents=True)
@@ -264,6 +279,8 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     """The document as a PDF (converted once with LibreOffice or chromium when it is not one)."""
     if src.render == "jsonresume":
         return _jsonresume_pdf(src, doc, pkg_root, cache)
+    if src.render == "rendercv":
+        return _rendercv_pdf(src, doc, pkg_root, cache)
     # a query string is for the page's own script (reveal.js prints one slide a page with ?print-pdf)
     rel, _, query = doc.path.partition("?")
     path = pkg_root / rel
@@ -336,6 +353,37 @@ def _jsonresume_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     script.write_text(JSONRESUME_JS)
     _run(["node", str(script), src.package, str(resume), str(html)], cwd=pkg_root)
     _html_to_pdf(html, out, min_pages=max(doc.pages))
+    return out
+
+
+# Typst fetches the icon font package its CV themes import from the network at compile time; this
+# machine has none, so a local stand-in of that package draws no icon (the themes then show text only)
+TYPST_ICON_SHIM = {"typst.toml": '[package]\nname = "fontawesome"\nversion = "0.5.0"\nentrypoint = "lib.typ"\n'
+                                 'authors = ["docclf"]\nlicense = "MIT"\ndescription = "no icons"\n',
+                   "lib.typ": "#let fa-icon(..args) = []\n"}
+
+
+def _rendercv_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
+    """RenderCV's own sample CV (its `new` command) typeset in one of its themes (the doc's path)."""
+    out = cache / "pdf" / cache_key(src) / f"{doc.path}.pdf"
+    if out.exists() and pdf_page_count(out) >= max(doc.pages):
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    xdg = cache / "typst-shim"
+    shim = xdg / "typst" / "packages" / "preview" / "fontawesome" / "0.5.0"
+    shim.mkdir(parents=True, exist_ok=True)
+    for name, text in TYPST_ICON_SHIM.items():
+        (shim / name).write_text(text)
+    env = {"PYTHONPATH": str(pkg_root / "site"), "XDG_CACHE_HOME": str(xdg)}
+    with tempfile.TemporaryDirectory() as tmp:
+        # a fixed clock: the sample prints "last updated" and "present" from today's date
+        cmd = ["faketime", FIXED_DATE, sys.executable, "-m", "rendercv"]
+        _run([*cmd, "new", "John Doe", "--theme", doc.path], cwd=Path(tmp), env=env)
+        for theme_dir in (doc.path, "markdown"):  # the editable copies of the templates: the package's are used
+            shutil.rmtree(Path(tmp) / theme_dir, ignore_errors=True)
+        _run([*cmd, "render", "John_Doe_CV.yaml", "--dont-generate-html", "--dont-generate-markdown",
+              "--dont-generate-png"], cwd=Path(tmp), env=env)
+        shutil.move(Path(tmp) / "rendercv_output" / "John_Doe_CV.pdf", out)
     return out
 
 
@@ -479,6 +527,8 @@ def prune_stale(out_dir: Path, keep: set[Path]) -> list[Path]:
 def _shown_path(src: Source, doc: Doc) -> str:
     if src.render == "jsonresume":
         return f"rendered with {src.resume}"
+    if src.render == "rendercv":
+        return f"sample CV, theme {doc.path}, typeset with {', '.join(src.requires)}"
     return doc.path
 
 

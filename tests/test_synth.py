@@ -342,6 +342,15 @@ def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
         assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
 
 
+def test_cvs_run_from_a_few_lines_to_a_full_page():
+    """Real CVs carry 40 to 400 words a page. When generated ones rarely fell under 100 words, the text view
+    learned that a short page of sentences is a letter and sent real short CVs there; some must be short, and
+    full pages must stay common."""
+    counts = [len(render_page("resume", random.Random(seed), 400).words) for seed in range(60)]
+    assert sum(c < 100 for c in counts) >= 7, sorted(counts)
+    assert sum(c >= 200 for c in counts) >= 18, sorted(counts)
+
+
 @pytest.mark.parametrize("family", ["press_release", "fax_cover"])
 def test_some_none_of_these_pages_are_unfilled_templates(family):
     """Unfilled templates are not only letters: some fax covers and press releases keep their merge fields."""

@@ -171,10 +171,20 @@ def profile_text(doc: Doc, n: int | None = None) -> str:
     return doc.text.profile(n)
 
 
+def few(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """The bounds of a count of entries: one or two on a brief CV, lo..hi otherwise."""
+    return (1, 2) if doc.text.brief else (lo, hi)
+
+
+def ends_here(doc: Doc) -> bool:
+    """A brief CV may stop before its closing sections (skills, languages), leaving the page's foot blank."""
+    return doc.text.brief and doc.rng.random() < 0.6
+
+
 def density(doc: Doc) -> tuple[int, int]:
     """(jobs, degrees): sparse, typical or packed resumes."""
     r = doc.rng.random()
-    if r < 0.2:
+    if r < 0.2 or (doc.text.brief and r < 0.75):
         return doc.rng.randint(1, 2), 1
     if r < 0.75:
         return doc.rng.randint(2, 4), doc.rng.randint(1, 2)
@@ -570,7 +580,7 @@ def timeline(doc: Doc) -> None:
             lines_block(doc, m, y, e.dates.split("\n"), doc.body.regular, size * 0.85, doc.grey(60, 110), 1.25)
             y = entry(doc, m + date_w, y, w - date_w, dataclass_replace(e, dates=""), size, doc.H - 50)
         cv.vline(line_x, top + 4, y - size, doc.tint(col, 0.6), 0.8)
-    if y < doc.H - 110:
+    if y < doc.H - 110 and not ends_here(doc):
         y = heading(doc, m, y, w, doc.text.heading("skills"), 1, size * 1.3, col)
         skills = doc.text.skills(rng.randint(4, 8))
         half = (len(skills) + 1) // 2
@@ -580,7 +590,7 @@ def timeline(doc: Doc) -> None:
             cv.text(cx, base, sk, doc.body.regular, size, doc.ink)
             level_dots(doc, cx + w / 2 - 80, base, size, rng.randint(2, 5), col, (215, 215, 215))
         y += half * size * 1.6 + size
-    if y < doc.H - 70:
+    if y < doc.H - 70 and not ends_here(doc):
         y = heading(doc, m, y, w, doc.text.heading("languages"), 1, size * 1.3, col)
         cv.text(m, y + size, "  ·  ".join(f"{n} ({lv})" for n, lv in doc.text.languages(rng.randint(2, 4))),
                 doc.body.regular, size, doc.ink)
@@ -623,7 +633,7 @@ def json_theme(doc: Doc) -> None:
     y = heading(doc, m, y, w, doc.text.heading("education"), hstyle, size * 1.25, col)
     for e in schools(doc, ns):
         y = entry(doc, m, y, w, e, size, doc.H - 90)
-    if y < doc.H - 100:
+    if y < doc.H - 100 and not ends_here(doc):
         y = heading(doc, m, y, w, doc.text.heading("skills"), hstyle, size * 1.25, col)
         groups = doc.text.skills(rng.randint(6, 12))
         for k in range(0, len(groups), 3):
@@ -633,7 +643,7 @@ def json_theme(doc: Doc) -> None:
             cv.text(m, y + size, head, doc.body.bold, size, doc.ink)
             cv.text(m + w * 0.3, y + size, ", ".join(rest) or head, doc.body.regular, size, doc.ink)
             y += size * 1.5
-    if y < doc.H - 70:
+    if y < doc.H - 70 and not ends_here(doc):
         y += size * 0.5
         half = w / 2
         heading(doc, m, y, half - 10, doc.text.heading("languages"), hstyle, size * 1.15, col)
@@ -1017,7 +1027,7 @@ def latex_cv(doc: Doc) -> None:
     if rng.random() < 0.5:
         sections[0], sections[1] = sections[1], sections[0]
     # then short sections while the page has room: a typeset CV usually fills its page
-    sections += rng.sample(["projects", "certs", "awards", "volunteering", "interests"], 5)
+    sections += rng.sample(["projects", "certs", "awards", "volunteering", "interests"], 5)[:rng.randint(0, 2) if doc.text.brief else 5]
     for key in sections:
         if y + hsize * 4 > bottom:
             break
@@ -1030,7 +1040,8 @@ def latex_cv(doc: Doc) -> None:
             cv.hline(m, doc.W - m, y + hsize * 1.35, col, 0.6)
         y += hsize * 1.7
         if key in ("education", "experience"):
-            entries = schools(doc, rng.randint(1, 3)) if key == "education" else jobs(doc, rng.randint(2, 4))
+            entries = (schools(doc, rng.randint(1, 3)) if key == "education"
+                       else jobs(doc, rng.randint(*few(doc, 2, 4))))
             for e in entries:
                 parts = [(e.title, bold), (e.org, ital)] + ([(e.place, reg)] if e.place else [])
                 note = " ".join([e.summary] + [b.rstrip(".") + "." for b in e.bullets[:2]]).strip()

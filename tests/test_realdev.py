@@ -135,3 +135,20 @@ def test_pinned_rendercv_cvs_are_typeset_with_pinned_packages():
     assert cv.registry == "pypi" and all("==" in r for r in cv.requires)  # pages do not move with new releases
     assert {d.label for d in cv.docs} == {"resume"} and len(cv.docs) >= 3
     assert "theme classic" in _shown_path(cv, cv.docs[0]) and "typst==" in _shown_path(cv, cv.docs[0])
+
+
+def test_a_build_of_some_classes_keeps_the_other_classes_rows(tmp_path):
+    """`build_realdev.py --classes resume` must not drop the letters' rows from SOURCES.md."""
+    from docclf.realdev import build_realdev
+
+    src = tmp_path / "s.toml"
+    src.write_text('[[source]]\nid = "lt"\nregistry = "pypi"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
+                   '[[source.doc]]\nclass = "letter"\npath = "a.pdf"\npages = [1, 2]\n')
+    sources = load_sources(src)
+    for copy in ("clean", "scanned"):  # page 1 is on disk, page 2 never built
+        (tmp_path / "out" / copy / "letter").mkdir(parents=True)
+        (tmp_path / "out" / copy / "letter" / "lt__a_p1.png").write_bytes(b"png")
+    result = build_realdev(sources, tmp_path / "out", tmp_path / "cache", labels={"resume"})
+    assert [(r.file, r.label) for r in result.records] == [("lt__a_p1.png", "letter")]
+    assert "lt__a_p1.png" in (tmp_path / "out" / "SOURCES.md").read_text()
+    assert (tmp_path / "out" / "clean" / "letter" / "lt__a_p1.png").exists()

@@ -483,11 +483,17 @@ def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool
     """Fetch, render and write every page of every source; a source that fails is reported, not fatal."""
     from tqdm import tqdm
 
+    every = sources
     if labels:
         sources = [s for s in sources if any(d.label in labels for d in s.docs)]
     require_tools(sources)
     result = BuildResult()
     jobs = [(s, d, p) for s in sources for d in s.docs for p in d.pages if not labels or d.label in labels]
+    if labels:  # SOURCES.md keeps the rows of the classes not rebuilt, for the pages that are on disk
+        result.records += [_record(s, d, p) for s in every for d in s.docs for p in d.pages
+                           if d.label not in labels and all((label_dir(out_dir, copy, d.label) /
+                                                             page_file_name(s, d, p)).exists()
+                                                            for copy in ("clean", "scanned"))]
     broken: set[str] = set()
     for src, doc, page in tqdm(jobs, desc="realdev", unit="page"):
         if src.id in broken:
@@ -501,14 +507,18 @@ def build_realdev(sources: list[Source], out_dir: Path, cache: Path, force: bool
             if isinstance(e, RuntimeError) and not (cache / "pkg" / cache_key(src) / ".complete").exists():
                 broken.add(src.id)  # the download failed: its other pages would fail the same way
             continue
-        result.records.append(PageRecord(file=name, label=doc.label, registry=src.registry, package=src.package,
-                                         version=src.version, path=_shown_path(src, doc), page=page,
-                                         licence=src.licence))
+        result.records.append(_record(src, doc, page))
     if not labels:
         result.removed = prune_stale(out_dir, {label_dir(out_dir, copy, d.label) / page_file_name(s, d, p)
                                                for s, d, p in jobs for copy in ("clean", "scanned")})
     write_sources_table(result.records, out_dir / "SOURCES.md")
     return result
+
+
+def _record(src: Source, doc: Doc, page: int) -> PageRecord:
+    return PageRecord(file=page_file_name(src, doc, page), label=doc.label, registry=src.registry,
+                      package=src.package, version=src.version, path=_shown_path(src, doc), page=page,
+                      licence=src.licence)
 
 
 def prune_stale(out_dir: Path, keep: set[Path]) -> list[Path]:

@@ -69,11 +69,15 @@ def test_other_pages_go_under_other(tmp_path):
     assert label_dir(tmp_path, "scanned", "other") == tmp_path / "other" / "scanned"
 
 
-def test_source_list_rejects_unknown_class(tmp_path):
+@pytest.mark.parametrize("registry, render, label, error", [
+    ("pypi", "file", "receipt", "unknown class 'receipt'"),
+    ("npm", "rendercv", "resume", "rendercv from PyPI"),  # a renderer from the wrong registry
+])
+def test_source_list_rejects_a_bad_source(tmp_path, registry, render, label, error):
     bad = tmp_path / "s.toml"
-    bad.write_text('[[source]]\nid = "x"\nregistry = "pypi"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
-                   '[[source.doc]]\nclass = "receipt"\npath = "a.pdf"\n')
-    with pytest.raises(UsageError, match="unknown class 'receipt'"):
+    bad.write_text(f'[[source]]\nid = "x"\nregistry = "{registry}"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
+                   f'render = "{render}"\n[[source.doc]]\nclass = "{label}"\npath = "a.pdf"\n')
+    with pytest.raises(UsageError, match=error):
         load_sources(bad)
 
 
@@ -114,14 +118,6 @@ def test_source_list_names_a_missing_field(tmp_path):
     bad = tmp_path / "s.toml"
     bad.write_text('[[source]]\nid = "x"\nregistry = "pypi"\npackage = "p"\nversion = "1"\n')
     with pytest.raises(UsageError, match="source 1 .* lacks the field 'licence'"):
-        load_sources(bad)
-
-
-def test_source_list_refuses_a_renderer_from_the_wrong_registry(tmp_path):
-    bad = tmp_path / "s.toml"
-    bad.write_text('[[source]]\nid = "x"\nregistry = "npm"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
-                   'render = "rendercv"\n[[source.doc]]\nclass = "resume"\npath = "classic"\n')
-    with pytest.raises(UsageError, match="rendercv from PyPI"):
         load_sources(bad)
 
 

@@ -26,7 +26,7 @@ LOREM_DECK_P = 0.1  # share of decks, and of CVs below, still filled with a temp
 LOREM_CV_P = 0.06
 ABOUT_P = 0.25  # CV profiles written as a web resume's third-person "About"
 # CVs that say little: a line or two of profile, a bullet or two a job. Real CVs run from 40 words a
-# page to 400; without these, generated ones rarely fell under 100 (8% against 31% of the dev set's),
+# page to 400; without these, generated ones rarely fell under 100 (7% against 31% of the dev set's),
 # and the text view learned "a short page of sentences is a letter"
 BRIEF_CV_P = 0.3
 MERGE_P = 0.04  # letters saved as mail-merge templates (recipient and salutation left as fields)

@@ -1026,8 +1026,9 @@ def latex_cv(doc: Doc) -> None:
     sections = ["education", "experience", "languages", "skills"]
     if rng.random() < 0.5:
         sections[0], sections[1] = sections[1], sections[0]
-    # then short sections while the page has room: a typeset CV usually fills its page
-    sections += rng.sample(["projects", "certs", "awards", "volunteering", "interests"], 5)[:rng.randint(0, 2) if doc.text.brief else 5]
+    # then short sections while the page has room: a typeset CV usually fills its page, a brief one not
+    extras = rng.sample(["projects", "certs", "awards", "volunteering", "interests"], 5)
+    sections += extras[:rng.randint(0, 2)] if doc.text.brief else extras
     for key in sections:
         if y + hsize * 4 > bottom:
             break

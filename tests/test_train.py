@@ -207,3 +207,37 @@ def test_unreachable_tracking_server(tiny_dataset, capsys, fast_train_args):
     assert run(["train", "--data-dir", str(tiny_dataset), *fast_train_args,
                 "--tracking-uri", "http://127.0.0.1:9"]) == 2
     assert "unreachable" in _one_line_error(capsys)
+
+
+def test_ema_ships_the_averaged_weights_and_resumes_exactly(tiny_dataset, fast_train_args, tmp_path, monkeypatch):
+    """--ema-decay: best.pth holds the averaged weights (what evaluate and serve load) next to the raw ones, and
+    a run stopped after epoch 2 and resumed ends with the same weights as one that never stopped."""
+    stop = tmp_path / "stop"
+    real_epoch = Trainer.train_epoch
+
+    def stop_after_two(self, epoch):
+        metrics = real_epoch(self, epoch)
+        if epoch == 2 and self.cfg.stop_file:
+            stop.touch()
+        return metrics
+
+    monkeypatch.setattr(Trainer, "train_epoch", stop_after_two)
+    base = ["--data-dir", str(tiny_dataset), *fast_train_args, "--ema-decay", "0.99", "--no-log-model",
+            "--epochs", "3"]
+    assert run(["train", *base, "--output-dir", str(tmp_path / "straight")]) == 0
+    assert run(["train", *base, "--output-dir", str(tmp_path / "split"), "--stop-file", str(stop)]) == 0
+    assert torch.load(tmp_path / "split" / "last.pth", weights_only=True)["epoch"] == 2
+    stop.unlink()
+    assert run(["train", *base, "--resume", str(tmp_path / "split" / "last.pth")]) == 0
+    straight = torch.load(tmp_path / "straight" / "last.pth", weights_only=True)
+    split = torch.load(tmp_path / "split" / "last.pth", weights_only=True)
+    assert straight["epoch"] == split["epoch"] == 3
+    floats = [k for k, v in straight["state_dict"].items() if v.is_floating_point()]
+    # the shipped weights are the average, not the last step's
+    assert any(not torch.equal(straight["state_dict"][k], straight["train_state_dict"][k]) for k in floats)
+    for key in ("train_state_dict", "state_dict"):  # the average survives the restart
+        for k in floats:
+            torch.testing.assert_close(split[key][k], straight[key][k], rtol=1e-4, atol=1e-5, msg=f"{key} {k}")
+    final = torch.load(tmp_path / "straight" / "model_final.pth", weights_only=True)
+    best = torch.load(tmp_path / "straight" / "best.pth", weights_only=True)
+    assert all(torch.equal(final["state_dict"][k], best["state_dict"][k]) for k in floats)

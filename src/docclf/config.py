@@ -174,6 +174,8 @@ class TrainConfig:
     warmup_epochs: float = opt(1.0, "linear warm-up before the cosine decay, in epochs")
     label_smoothing: float = opt(0.1, "cross-entropy label smoothing")
     grad_clip: float = opt(1.0, "clip the gradient norm to this (0 = off)")
+    ema_decay: float = opt(0.0, "keep an exponential moving average of the weights with this decay (e.g. 0.998) "
+                                "and validate, keep and ship the averaged weights (0 = off)")
     patience: int = opt(10, "stop after this many epochs without improvement of --metric (0 = off)")
     metric: str = opt("val_f1", "validation metric that picks best.pth and drives early stopping",
                       choices=VAL_METRICS, aliases=("monitor",))
@@ -230,6 +232,8 @@ class TrainConfig:
             raise UsageError(f"--image-size must be at least 32, got {self.image_size}")
         if self.lr < 0:
             raise UsageError(f"--lr must be positive (or 0 for auto), got {self.lr}")
+        if not 0 <= self.ema_decay < 1:
+            raise UsageError(f"--ema-decay must be in [0, 1) (0 = off), got {self.ema_decay}")
         if not 0 < self.crop_scale_min <= 1:
             raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
 

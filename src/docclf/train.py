@@ -144,6 +144,7 @@ class Trainer:
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype == torch.float16)
         self.loss_fn = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
         self.state = TrainState()
+        self.ema = self._make_ema(model)
         if self.resume_ckpt:
             self._restore(self.resume_ckpt)
         if self.dist.world > 1:
@@ -197,8 +198,26 @@ class Trainer:
                              f"({n_train} images per process); use --batch-size {max(1, n_train)} or less")
         return splits
 
+    def _make_ema(self, model: nn.Module) -> Any:
+        """The weights' moving average (timm's ModelEmaV3), or None when --ema-decay is 0."""
+        if not self.cfg.ema_decay:
+            return None
+        from timm.utils import ModelEmaV3
+
+        # warm-up: early averages would otherwise hold the random initialisation for hundreds of steps
+        return ModelEmaV3(model, decay=self.cfg.ema_decay, use_warmup=True, warmup_power=0.75)
+
+    @property
+    def eval_model(self) -> nn.Module:
+        """What is validated, kept in best.pth and shipped: the averaged weights when EMA is on."""
+        return self.ema.module if self.ema is not None else self.model
+
     def _restore(self, ckpt: dict[str, Any]) -> None:
-        self.model.load_state_dict(ckpt["state_dict"])
+        # with EMA, state_dict holds the averaged weights (what inference uses), train_state_dict the raw ones
+        self.model.load_state_dict(ckpt.get("train_state_dict") or ckpt["state_dict"])
+        if self.ema is not None:
+            self.ema.module.load_state_dict(ckpt["state_dict"] if "train_state_dict" in ckpt
+                                            else self.model.state_dict())
         self.optimizer.load_state_dict(ckpt["optimizer"])
         if ckpt.get("scaler"):
             self.scaler.load_state_dict(ckpt["scaler"])
@@ -259,6 +278,8 @@ class Trainer:
             self.scaler.step(self.optimizer)
             self.scaler.update()
             self.state.step += 1
+            if self.ema is not None:
+                self.ema.update(unwrap(model), step=self.state.step)
             # accumulate on device: a .item() per step would sync the GPU every batch
             loss_sum += loss.detach() * len(labels)
             correct += (logits.argmax(1) == labels).sum()
@@ -304,7 +325,7 @@ class Trainer:
 
     # -- checkpoints
     def checkpoint(self) -> dict[str, Any]:
-        ckpt = inference_state(self.model, self.cfg.model, self.classes, self.pcfg, asdict(self.cfg),
+        ckpt = inference_state(self.eval_model, self.cfg.model, self.classes, self.pcfg, asdict(self.cfg),
                                pretrained=self.pretrained.loaded, pretrained_message=self.pretrained.message,
                                mlflow_run_id=self.tracker.run_id if self.tracker else None)
         # the LR schedule is a pure function of the step (lr_at), so its state is the step count
@@ -312,6 +333,8 @@ class Trainer:
                     "warmup_steps": int(self.cfg.warmup_epochs * self.steps_per_epoch)}
         ckpt.update(format="docclf.checkpoint/1", epoch=self.state.epoch, state=asdict(self.state),
                     optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict(), scheduler=schedule)
+        if self.ema is not None:
+            ckpt["train_state_dict"] = {k: v.detach().cpu() for k, v in unwrap(self.model).state_dict().items()}
         ckpt.update(self.reading_state())
         return ckpt
 
@@ -492,7 +515,7 @@ def _fit(t: Trainer) -> TrainResult:
             _note_stop(t, f"during epoch {epoch}")
             stopped_early = True
             break
-        val_loss, cm = t.evaluate_split(t.splits["val"])
+        val_loss, cm = t.evaluate_split(t.splits["val"], t.eval_model)
         summary = summarize(cm, t.classes)
         metrics.update(val_loss=val_loss, val_accuracy=summary["accuracy"], val_f1=summary["macro_f1"])
         state.epoch = epoch

@@ -856,7 +856,124 @@ def premium(doc: Doc) -> None:
         footer_columns(doc, inv.co, left, right, doc.H - 50, reg, 6.2)
 
 
+CARDS = (("VISA", (26, 31, 113)), ("Mastercard", (235, 0, 27)), ("AMEX", (46, 119, 187)), ("PayPal", (0, 48, 135)),
+         ("Stripe", (99, 91, 255)), ("Apple Pay", (20, 20, 20)))
+
+
+def browser_margins(doc: Doc, title: str, size: float) -> float:
+    """What a browser prints around a page: date and title on top, URL and '1/1' below; returns the margin."""
+    cv, rng = doc.cv, doc.rng
+    m = rng.uniform(22, 34)
+    if rng.random() < 0.45:
+        reg, ink = doc.body.regular, doc.grey(40, 90)
+        d = random_date(rng)
+        cv.text(m, m * 0.6, f"{d.month}/{d.day}/{d.year}, {rng.randint(1, 12)}:{rng.randint(0, 59):02d} "
+                            f"{rng.choice(['AM', 'PM'])}", reg, 6.5, ink)
+        cv.text_center(doc.W / 2, m * 0.6, title, reg, 6.5, ink)
+        slug = rng.choice(["invoice", "invoices", "billing/invoice", "app/invoice-print", "orders"])
+        cv.text(m, doc.H - m * 0.4, f"https://{doc.fake.domain_name()}/{slug}/{rng.randint(100, 99999)}", reg, 6.5,
+                ink)
+        cv.text_right(doc.W - m, doc.H - m * 0.4, "1/1", reg, 6.5, ink)
+    return m + size
+
+
+def card_marks(doc: Doc, x: float, y: float, size: float, bold) -> float:
+    """Small payment-card badges in a row; returns the x after them."""
+    for name, colour in doc.rng.sample(CARDS, doc.rng.randint(2, 4)):
+        w = doc.cv.width(name, bold, size * 0.75) + size
+        doc.cv.rect(x, y, x + w, y + size * 1.6, fill=colour if doc.colour else doc.grey(60, 110), radius=size * 0.2)
+        doc.cv.text(x + size * 0.5, y + size * 1.1, name, bold, size * 0.75, (255, 255, 255))
+        x += w + size * 0.4
+    return x
+
+
+def web(doc: Doc) -> None:
+    """An HTML invoice of a web app or admin template, printed from a browser: header columns (From, To,
+    invoice meta), a few items between hairlines, totals, sometimes payment badges; it fills the top of the
+    page and leaves the rest white. About half carry the browser's print header and footer."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    fam = doc.family({"sans": 1})
+    reg, bold = fam.regular, fam.bold
+    inv = invoice_data(doc, rng.choice([1, 2, 3, 3, 4, 4, 5, 6, 8]))
+    size = rng.uniform(7.5, 9.5)
+    muted, rule = doc.grey(90, 150), doc.grey(200, 230)
+    m = browser_margins(doc, f"{inv.co.name.split()[0]} | {L['invoice']}", size)
+    x0, x1 = m, doc.W - m
+    y = m
+    if rng.random() < 0.35:  # the template is a card: a hairline border or a light panel around it
+        panel_bottom = doc.H * rng.uniform(0.5, 0.75)
+        cv.rect(x0 - size, y - size, x1 + size, panel_bottom, fill=(249, 249, 250) if rng.random() < 0.4 else None,
+                outline=rule, width=0.6)
+    style = rng.randrange(3)
+    if style == 2:  # a shaded band: mark on the left, title and meta on the right
+        band_h = size * rng.uniform(9, 13)
+        cv.rect(0 if rng.random() < 0.5 else x0, y - size, doc.W if rng.random() < 0.5 else x1, y + band_h,
+                fill=doc.tint(doc.accent, 0.9) if doc.colour else (244, 244, 245))
+        logo(doc, x0, y + size, size * 3.2, inv.co.name, bold, text=False)
+        tx = doc.W * 0.62
+        cv.text(tx, y + size * 2.2, L["invoice"], bold, size * 1.9, doc.ink)
+        kv = [(L["invoice_no"], inv.number), (L["date"], L.date(inv.date, 1))]
+        yy = y + size * 3.6
+        for a, b in kv + ([("Status", rng.choice(["Paid", "Unpaid", "Due"]))] if L.lang == "en" else []):
+            cv.text(tx, yy + size, a, bold, size * 0.9, doc.ink)
+            cv.text(tx, yy + size * 2.2, b, reg, size * 0.9, muted)
+            yy += size * 2.6
+        y += max(band_h, yy - y) + size * 2
+    else:
+        cv.text(x0, y + size * 1.6, inv.co.name, bold, size * 1.6, doc.ink)
+        cv.text_right(x1, y + size * 1.6, f"{L['date']}: {L.date(inv.date, 1)}", reg, size, doc.ink)
+        y += size * 2.4
+        cv.hline(x0, x1, y, rule, 0.6)
+        y += size * 1.2
+    # the parties and the invoice's numbers, in columns
+    cols = [(L["from_"].rstrip(":"), [inv.co.name, inv.co.street, inv.co.city, *inv.co.contact()[:2]]),
+            (party_label(doc, "bill_to"), inv.client)]
+    if style == 1:  # 'Company' left, 'Client' right-aligned
+        cols = [(inv.co.name if rng.random() < 0.5 else cols[0][0], cols[0][1][1:]), cols[1]]
+        for k, (head, lines) in enumerate(cols):
+            put = cv.text if k == 0 else cv.text_right
+            xx = x0 if k == 0 else x1
+            put(xx, y + size * 1.3, head, bold, size * 1.3, doc.ink)
+            for j, line in enumerate(lines):
+                put(xx, y + size * (2.9 + 1.35 * j), line, reg, size * 0.9, muted)
+        y += size * (3.5 + 1.35 * max(len(c[1]) for c in cols))
+    else:
+        meta = [(f"{L['invoice']} {inv.number}", "")] + [(a + ":", b) for a, b in meta_pairs(doc, inv)[1:4]]
+        cw = (x1 - x0) / 3
+        yb = y
+        for k, (head, lines) in enumerate(cols):
+            cv.text(x0 + k * cw, y + size, head, reg, size * 0.9, muted)
+            yb = max(yb, lines_block(doc, x0 + k * cw, y + size * 1.5, [f"{lines[0]}"], bold, size * 0.95))
+            yb = max(yb, lines_block(doc, x0 + k * cw, y + size * 2.9, lines[1:], reg, size * 0.9, muted, 1.3))
+        yy = y
+        for a, b in meta:
+            cv.text(x0 + 2 * cw, yy + size, a, bold, size * 0.95, doc.ink)
+            if b:
+                cv.text(x0 + 2 * cw + cv.width(a + " ", bold, size * 0.95), yy + size, b, reg, size * 0.95, doc.ink)
+            yy += size * 1.4
+        y = max(yb, yy) + size * 2
+    # the items: light rules, muted header, sometimes a grey subtitle under an item
+    tstyle = TableStyle(grid="rules", header_fill=(246, 246, 247) if rng.random() < 0.3 else None,
+                        header_ink=muted if rng.random() < 0.5 else doc.ink, line=rule, pad=rng.uniform(0.6, 0.9),
+                        line_w=0.5)
+    y = items_table(doc, inv, x0, y, x1 - x0, reg, bold, size, style=tstyle, kind=rng.choice([0, 0, 1, 2]))
+    y += size * 1.5
+    if rng.random() < 0.5:  # payment methods on the left, 'Amount due' on the right
+        heads = ["Payment Methods:", "Payment method", L["terms"]] if L.lang == "en" else [L["terms"]]
+        cv.text(x0, y + size * 1.2, rng.choice(heads), reg, size * 1.2, doc.ink)
+        card_marks(doc, x0, y + size * 2, size, bold)
+        paragraph(cv, x0, y + size * 4.2, (x1 - x0) * 0.45, notes_text(doc, inv, rng.randint(1, 2)), reg, size * 0.85,
+                  muted, 1.35)
+        cv.text(x0 + (x1 - x0) * 0.55, y + size * 1.2, f"{L['balance']} {L.date(inv.due, 1)}", reg, size * 1.2,
+                doc.ink)
+        y += size * 2
+    y = totals(doc, inv, x1, y, (x1 - x0) * rng.uniform(0.3, 0.45), reg, bold, size)
+    if rng.random() < 0.5:
+        cv.text_center(doc.W / 2, y + size * 3, L["thanks"], reg, size * 0.9, muted)
+
+
 FAMILIES = (("classic", classic), ("band", band), ("din", din), ("minimal", minimal),
             ("continuation", continuation), ("timesheet", timesheet), ("form", form), ("erp", erp),
-            ("statement", statement), ("premium", premium))
-WEIGHTS = (1, 1, 1, 1, 1, 1, 1, 1.4, 1.3, 1.2)  # the last three: about 13, 12 and 11 % of invoices
+            ("statement", statement), ("premium", premium), ("web", web))
+# erp, statement, premium: about 12, 11 and 10 % of invoices; web: 11 %
+WEIGHTS = (1, 1, 1, 1, 1, 1, 1, 1.4, 1.3, 1.2, 1.4)

@@ -144,9 +144,14 @@ def inference_state(model: nn.Module, model_name: str, classes: list[str], prepr
         "classes": list(classes),
         "preprocess": preprocess.to_dict(),
         "config": config,
-        "state_dict": {k: v.detach().cpu() for k, v in unwrap(model).state_dict().items()},
+        "state_dict": cpu_state(model),
         **meta,
     }
+
+
+def cpu_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The model's weights and buffers on the CPU, detached (what checkpoints hold)."""
+    return {k: v.detach().cpu() for k, v in unwrap(model).state_dict().items()}
 
 
 def unwrap(model: nn.Module) -> nn.Module:

@@ -26,7 +26,7 @@ from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, 
                          iterate_batches, load_or_build_cache, scan_split)
 from docclf.errors import Interrupted, UsageError
 from docclf.metrics import summarize
-from docclf.modeling import (create_model, inference_state, load_checkpoint_file, preprocess_config_for,
+from docclf.modeling import (cpu_state, create_model, inference_state, load_checkpoint_file, preprocess_config_for,
                              resolve_model_name, unwrap)
 
 log = logging.getLogger(__name__)
@@ -214,10 +214,10 @@ class Trainer:
 
     def _restore(self, ckpt: dict[str, Any]) -> None:
         # with EMA, state_dict holds the averaged weights (what inference uses), train_state_dict the raw ones
-        self.model.load_state_dict(ckpt.get("train_state_dict") or ckpt["state_dict"])
-        if self.ema is not None:
-            self.ema.module.load_state_dict(ckpt["state_dict"] if "train_state_dict" in ckpt
-                                            else self.model.state_dict())
+        raw = ckpt.get("train_state_dict")
+        self.model.load_state_dict(raw if raw is not None else ckpt["state_dict"])
+        if self.ema is not None:  # a checkpoint from a run without EMA starts the average at its weights
+            self.ema.module.load_state_dict(ckpt["state_dict"] if raw is not None else self.model.state_dict())
         self.optimizer.load_state_dict(ckpt["optimizer"])
         if ckpt.get("scaler"):
             self.scaler.load_state_dict(ckpt["scaler"])
@@ -334,7 +334,7 @@ class Trainer:
         ckpt.update(format="docclf.checkpoint/1", epoch=self.state.epoch, state=asdict(self.state),
                     optimizer=self.optimizer.state_dict(), scaler=self.scaler.state_dict(), scheduler=schedule)
         if self.ema is not None:
-            ckpt["train_state_dict"] = {k: v.detach().cpu() for k, v in unwrap(self.model).state_dict().items()}
+            ckpt["train_state_dict"] = cpu_state(self.model)
         ckpt.update(self.reading_state())
         return ckpt
 

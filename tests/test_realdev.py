@@ -148,3 +148,50 @@ def test_a_build_of_some_classes_keeps_the_other_classes_rows(tmp_path):
     assert [(r.file, r.label) for r in result.records] == [("lt__a_p1.png", "letter")]
     assert "lt__a_p1.png" in (tmp_path / "out" / "SOURCES.md").read_text()
     assert (tmp_path / "out" / "clean" / "letter" / "lt__a_p1.png").exists()
+
+
+def _script_toml(tmp_path, registry="npm", render="script", script="print(1)", origin='origin = "README"\n'):
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[source]]\nid = "x"\nregistry = "{registry}"\npackage = "p"\nversion = "1"\nlicence = "MIT"\n'
+                    f'render = "{render}"\nscript = """{script}"""\n[[source.doc]]\nclass = "invoice"\n'
+                    f'path = "out.pdf"\n{origin}')
+    return path
+
+
+@pytest.mark.parametrize("render, script, origin, error", [
+    ("script", " \n", 'origin = "README"\n', "needs a script"),
+    ("file", "print(1)", "", "a script needs render"),                   # a script that would never run
+    ("script", "print(1)", "", "out.pdf needs an origin"),               # words of unknown provenance
+])
+def test_script_sources_need_a_script_and_say_where_the_words_come_from(tmp_path, render, script, origin, error):
+    with pytest.raises(UsageError, match=error):
+        load_sources(_script_toml(tmp_path, render=render, script=script, origin=origin))
+
+
+def test_script_runs_under_a_fixed_clock_with_the_installed_package_and_its_output_follows_the_script(tmp_path):
+    import sys
+    from dataclasses import replace
+
+    from docclf.realdev import FIXED_DATE, _shown_path, script_command, script_folder
+
+    (npm,) = load_sources(_script_toml(tmp_path))
+    (py,) = load_sources(_script_toml(tmp_path, registry="pypi"))
+    root = tmp_path / "pkg"
+    assert script_command(npm, root) == (["faketime", FIXED_DATE, "node", "render.cjs"],
+                                         {"NODE_PATH": str(root / "node_modules")})
+    assert script_command(py, root) == (["faketime", FIXED_DATE, sys.executable, "render.py"],
+                                        {"PYTHONPATH": str(root / "site")})
+    # an edited script writes into a new folder instead of reusing the old script's documents
+    assert script_folder(npm, tmp_path) != script_folder(replace(npm, script="print(2)"), tmp_path)
+    assert script_folder(npm, tmp_path) == script_folder(npm, tmp_path)
+    assert _shown_path(npm, npm.docs[0]).startswith("README, rendered by the script")
+
+
+def test_pinned_scripts_install_pinned_packages():
+    from pathlib import Path
+
+    sources = load_sources(Path(__file__).resolve().parents[1] / "scripts" / "realdev_sources.toml")
+    scripts = [s for s in sources if s.render == "script"]
+    assert len({s.package for s in scripts}) >= 3
+    assert all("==" in r for s in scripts for r in s.requires)  # pages do not move with new releases
+    assert all(d.origin for s in scripts for d in s.docs)

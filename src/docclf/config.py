@@ -156,6 +156,8 @@ class AugmentConfig:
     contrast: float = 0.2
     saturation: float = 0.2
     grayscale_prob: float = 0.25
+    mixup: float = 0.0  # Beta(a, a) concentration of mixup's weights; 0 = off
+    cutmix: float = 0.0  # Beta(a, a) concentration of CutMix's kept share; 0 = off
 
 
 @dataclass
@@ -196,6 +198,10 @@ class TrainConfig:
     contrast: float = opt(0.2, "ColorJitter contrast")
     saturation: float = opt(0.2, "ColorJitter saturation")
     grayscale_prob: float = opt(0.25, "probability of a grey page (colour must not be the cue)")
+    mixup: float = opt(0.0, "mixup: blend each training page with another, weights from Beta(a, a) (e.g. 0.2; "
+                            "0 = off)")
+    cutmix: float = opt(0.0, "CutMix: paste a box of another training page, its share from Beta(a, a) (e.g. 1.0; "
+                             "0 = off; with --mixup, each batch takes one of the two)")
     on_bad_image: str = opt("skip", "an unreadable image: skip it (warn, count) or stop", choices=("skip", "stop"))
     cache_dir: str | None = opt(None, "resized-page cache (default: $DOCCLF_CACHE_DIR or ~/.cache/docclf)")
     output_dir: str | None = opt(None, "checkpoints folder (default: outputs/<run name>)")
@@ -234,6 +240,9 @@ class TrainConfig:
             raise UsageError(f"--lr must be positive (or 0 for auto), got {self.lr}")
         if not 0 <= self.ema_decay < 1:
             raise UsageError(f"--ema-decay must be in [0, 1) (0 = off), got {self.ema_decay}")
+        for name in ("mixup", "cutmix"):
+            if getattr(self, name) < 0:
+                raise UsageError(f"--{name} must be 0 (off) or positive, got {getattr(self, name)}")
         if not 0 < self.crop_scale_min <= 1:
             raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
 
@@ -241,7 +250,7 @@ class TrainConfig:
         """The batch augmentation these options describe."""
         return AugmentConfig(crop_scale=(self.crop_scale_min, 1.0), hflip_prob=self.hflip_prob,
                              brightness=self.brightness, contrast=self.contrast, saturation=self.saturation,
-                             grayscale_prob=self.grayscale_prob)
+                             grayscale_prob=self.grayscale_prob, mixup=self.mixup, cutmix=self.cutmix)
 
 
 MODEL_REF_HELP = ("model reference: a checkpoint (.pth), an export folder, a run id or runs:/ID[/PATH], "

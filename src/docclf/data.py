@@ -267,6 +267,35 @@ def augment_batch(images: torch.Tensor, aug: AugmentConfig, pcfg: PreprocessConf
     return x.contiguous(memory_format=torch.channels_last)
 
 
+def mix_batch(x: torch.Tensor, labels: torch.Tensor, aug: AugmentConfig,
+              g: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """Mixup or CutMix of an augmented batch with itself in reverse order (timm's pairing).
+
+    Returns (mixed pages, each page's partner label, the share of its own label): the loss is
+    share * CE(own) + (1 - share) * CE(partner). Without --mixup/--cutmix the batch comes back as it
+    was, with share 1. Driven by `g` alone, so a resumed run mixes exactly as an uninterrupted one.
+    """
+    kinds = [(kind, a) for kind, a in (("mixup", aug.mixup), ("cutmix", aug.cutmix)) if a > 0]
+    if not kinds or len(labels) < 2:
+        return x, labels, 1.0
+    kind, alpha = kinds[int(torch.randint(len(kinds), (1,), generator=g))]
+    rng = np.random.default_rng(int(torch.randint(2**31 - 1, (1,), generator=g)))
+    share = float(rng.beta(alpha, alpha))
+    partner = x.flip(0)
+    if kind == "mixup":
+        return x * share + partner * (1.0 - share), labels.flip(0), share
+    # CutMix: a box of (1 - share) of the area, anywhere on the page, clipped at the edges
+    h, w = x.shape[-2:]
+    cut = math.sqrt(1.0 - share)
+    bh, bw = int(h * cut), int(w * cut)
+    cy, cx = int(rng.integers(h)), int(rng.integers(w))
+    y0, y1 = max(cy - bh // 2, 0), min(cy + bh // 2, h)
+    x0, x1 = max(cx - bw // 2, 0), min(cx + bw // 2, w)
+    mixed = x.clone()
+    mixed[..., y0:y1, x0:x1] = partner[..., y0:y1, x0:x1]
+    return mixed, labels.flip(0), 1.0 - (y1 - y0) * (x1 - x0) / (h * w)
+
+
 def eval_batch(images: torch.Tensor, pcfg: PreprocessConfig) -> torch.Tensor:
     """(B, S, S, 3) uint8 -> normalised (B, 3, S, S): exactly `preprocess.preprocess` of the pages."""
     return normalize(images, pcfg).contiguous(memory_format=torch.channels_last)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from docclf.config import TrainConfig, higher_is_better  # noqa: F401 - TrainConfig re-exported
-from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, find_classes,
+from docclf.data import (CachedSplit, augment_batch, batch_indices, eval_batch, find_classes, mix_batch,
                          iterate_batches, load_or_build_cache, scan_split)
 from docclf.errors import Interrupted, UsageError
 from docclf.metrics import summarize
@@ -262,6 +262,7 @@ class Trainer:
             images = images.to(self.device, non_blocking=True)
             labels = labels.to(self.device, non_blocking=True)
             x = augment_batch(images, aug, self.pcfg, g)  # (B, 3, S, S)
+            x, partner, share = mix_batch(x, labels, aug, g)
             if not cfg.channels_last:
                 x = x.contiguous()
             for group in self.optimizer.param_groups:
@@ -270,6 +271,8 @@ class Trainer:
                                 enabled=self.amp_dtype is not None):
                 logits = model(x)
                 loss = self.loss_fn(logits, labels)
+                if share < 1.0:
+                    loss = share * loss + (1.0 - share) * self.loss_fn(logits, partner)
             self.optimizer.zero_grad(set_to_none=True)
             self.scaler.scale(loss).backward()
             if cfg.grad_clip > 0:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import replace as dataclass_replace
 
 from docclf.synth.canvas import RGB
 from docclf.synth.fonts import Face
@@ -90,40 +89,6 @@ def person_block(doc: Doc, with_company: bool | None = None) -> list[str]:
     if rng.random() < 0.15:
         lines.append(COUNTRY.get(doc.lang.country, doc.lang.country))
     return [line for line in lines if line]
-
-
-# Office suites and invoice kits ship a template for every kind of page, and people send them unfilled: merge
-# fields, bracketed or bare placeholders ("Company Name", "Street Address") are no sign of one class.
-PLACEHOLDER_STYLES = ("<{}>", "«{}»", "[{}]", "{{{{{}}}}}")
-BARE_STYLE = "{}"  # web and PDF invoice kits print the field's name itself
-PLACEHOLDER_NAMES = {"name": ("FirstName LastName", "Name", "Your Name", "Contact Name"), "company": ("Company",
-                     "Company Name", "COMPANY NAME", "Organization"), "street": ("Street", "Street Address",
-                     "Address Line 1", "Address"), "city": ("City, ST ZIP", "ZIP City", "Address Line 2", "City"),
-                     "phone": ("Phone", "Phone Number", "Telephone"), "fax": ("Fax", "Fax Number"),
-                     "email": ("Email", "E-mail Address"), "web": ("Website", "Web Address", "URL"),
-                     "date": ("Date", "Click to select date"), "subject": ("Subject", "Re", "Title"),
-                     "headline": ("Headline", "Title of your release", "Main Headline"),
-                     "pages": ("Pages", "#"),
-                     "number": ("Invoice No.", "Invoice Number", "No.", "0000"),
-                     "client": ("Client Name", "Customer Name", "Client", "Recipient Name", "Bill To Name"),
-                     "state": ("State, City", "Region, Postal Code", "Country"),
-                     "item": ("Item", "Item description", "Product name", "Description", "Service description",
-                              "Product or service")}
-
-
-def placeholder(doc: Doc, key: str, style: int, styles: tuple[str, ...] = PLACEHOLDER_STYLES) -> str:
-    """A merge field or placeholder for `key` in one of the styles office suites use."""
-    name = doc.rng.choice(PLACEHOLDER_NAMES[key])
-    if styles[style] == "«{}»":  # guillemets join words
-        name = name.replace(" ", "")
-    return styles[style].format(name)
-
-
-def template_company(doc: Doc, co: Company, style: int, styles: tuple[str, ...] = PLACEHOLDER_STYLES) -> Company:
-    """The company block of an unfilled template: every detail a placeholder."""
-    fields = {"name": "company", "street": "street", "city": "city", "phone": "phone", "email": "email", "web": "web",
-              "fax": "fax"}
-    return dataclass_replace(co, **{f: placeholder(doc, key, style, styles) for f, key in fields.items()})
 
 
 def lines_block(doc: Doc, x: float, y: float, lines: list[str], face: Face, size: float,

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from dataclasses import replace as dataclass_replace
 
 from docclf.synth.canvas import first_line, paragraph
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_table_style, signature, stamp,
                                  table)
 from docclf.synth.text import LOREM, fill, for_lang, random_date, vocab
-from docclf.synth.layouts.common import (BARE_STYLE, PLACEHOLDER_STYLES, Company, company, fold_marks,
-                                         footer_columns, kv_block, lines_block, page_number, person_block, placeholder,
-                                         template_company)
+from docclf.synth.layouts.common import (Company, company, fold_marks, footer_columns, kv_block, lines_block,
+                                         page_number, person_block)
 
 
 @dataclass
@@ -86,34 +84,8 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
     ship = person_block(doc) if rng.random() < 0.3 else None
     discount = round(sum(i.amount for i in items) * rng.choice([0.05, 0.1]), 2) if rng.random() < 0.15 else 0.0
     shipping = round(rng.uniform(4, 40), 2) if rng.random() < 0.2 else 0.0
-    inv = Invoice(company(doc), person_block(doc), ship, number, date, date + dt.timedelta(days=days), items,
-                  discount, shipping, days)
-    return template_invoice(doc, inv) if rng.random() < TEMPLATE_P else inv
-
-
-# Invoice templates (office suites, web admin kits, PDF invoice libraries' examples) come with placeholders
-# where the parties and the items go, and people send them unfilled. Letters and `other` pages had such
-# templates and invoices did not, so placeholder words read as anything but an invoice.
-TEMPLATE_P = 0.12
-TEMPLATE_STYLES = (*PLACEHOLDER_STYLES, BARE_STYLE, BARE_STYLE)  # kits print the bare field name most often
-CLIENT_FIELDS = (("client", "company", "street", "city"), ("client", "street", "city"), ("company", "street", "state"),
-                 ("client", "street", "state", "email"))
-
-
-def template_invoice(doc: Doc, inv: Invoice) -> Invoice:
-    """The invoice as its template ships: seller, customer and most items as placeholders or dummy text."""
-    rng = doc.rng
-    style = rng.randrange(len(TEMPLATE_STYLES))
-    client = [placeholder(doc, key, style, TEMPLATE_STYLES) for key in rng.choice(CLIENT_FIELDS)]
-    items = []
-    for k, it in enumerate(inv.items, 1):
-        r = rng.random()
-        desc = (placeholder(doc, "item", style, TEMPLATE_STYLES) + (f" {k}" if rng.random() < 0.5 else "") if r < 0.5
-                else " ".join(LOREM.split()[:rng.randint(3, 9)]).rstrip(",.") if r < 0.75 else it.desc)
-        items.append(dataclass_replace(it, desc=desc))
-    number = rng.choice([inv.number, "0001", "INV-0001", "000123", placeholder(doc, "number", style, TEMPLATE_STYLES)])
-    return dataclass_replace(inv, co=template_company(doc, inv.co, style, TEMPLATE_STYLES), client=client,
-                             ship=None, items=items, number=number)
+    return Invoice(company(doc), person_block(doc), ship, number, date, date + dt.timedelta(days=days), items,
+                   discount, shipping, days)
 
 
 # --------------------------------------------------------------------------- building blocks

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import calendar
 import random
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from docclf.synth.canvas import paragraph, wrap
 from docclf.synth.fonts import Family
-from docclf.synth.layouts.common import (PLACEHOLDER_STYLES, company, lines_block, placeholder, split_address,
-                                         template_company)
+from docclf.synth.layouts.common import Company, company, lines_block, split_address
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import barcode, logo, photo, qr_code, random_table_style, signature, table
 from docclf.synth.text import fill, for_lang, pick, random_date, vocab  # random_date: Faker's dates move with today
@@ -723,10 +723,34 @@ def _legal_form(doc: Doc) -> None:
 # Office suites ship a template for every kind of page, and people send them unfilled: merge fields and
 # "type here" instructions are no sign of a letter (letter/template_stub has them too).
 TEMPLATE_P = 0.3
+PLACEHOLDER_STYLES = ("<{}>", "«{}»", "[{}]", "{{{{{}}}}}")
+PLACEHOLDER_NAMES = {"name": ("FirstName LastName", "Name", "Your Name", "Contact Name"), "company": ("Company",
+                     "Company Name", "COMPANY NAME", "Organization"), "street": ("Street", "Street Address",
+                     "Address Line 1", "Address"), "city": ("City, ST ZIP", "ZIP City", "Address Line 2", "City"),
+                     "phone": ("Phone", "Phone Number", "Telephone"), "fax": ("Fax", "Fax Number"),
+                     "email": ("Email", "E-mail Address"), "web": ("Website", "Web Address", "URL"),
+                     "date": ("Date", "Click to select date"), "subject": ("Subject", "Re", "Title"),
+                     "headline": ("Headline", "Title of your release", "Main Headline"),
+                     "pages": ("Pages", "#")}
 INSTRUCTIONS = ("Replace this text with your own.", "Click here to enter text.", "Insert your text here.",
                 "Delete this paragraph and write your announcement.", "Add a short summary of the news here.",
                 "Describe who, what, when, where and why in the first paragraph.",
                 "Use this space for a quote from a spokesperson.", "Enter the body of the document here.")
+
+
+def placeholder(doc: Doc, key: str, style: int) -> str:
+    """A merge field or placeholder for `key` in one of the styles office suites use."""
+    name = doc.rng.choice(PLACEHOLDER_NAMES[key])
+    if style == 1:  # guillemets join words
+        name = name.replace(" ", "")
+    return PLACEHOLDER_STYLES[style].format(name)
+
+
+def template_company(doc: Doc, co: Company, style: int) -> Company:
+    """The company block of an unfilled template: every detail a placeholder."""
+    fields = {"name": "company", "street": "street", "city": "city", "phone": "phone", "email": "email", "web": "web",
+              "fax": "fax"}
+    return dataclass_replace(co, **{f: placeholder(doc, key, style) for f, key in fields.items()})
 
 
 def press_release(doc: Doc) -> None:

@@ -308,7 +308,7 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     if suffix == ".pdf":
         return path
     out = cache / "pdf" / cache_key(src) / f"{doc.name}.pdf"
-    if out.exists() and pdf_page_count(out) >= max(doc.pages):  # a short one is rendered again
+    if has_pages(out, doc):  # a short one is rendered again
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     if path.name.endswith(".pdf.gz"):  # Debian compresses the PDFs under /usr/share/doc
@@ -361,7 +361,7 @@ def _html_to_pdf(path: Path, out: Path, query: str = "", min_pages: int = 1, tri
 
 def _jsonresume_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     out = cache / "pdf" / cache_key(src) / "resume.pdf"
-    if out.exists() and pdf_page_count(out) >= max(doc.pages):
+    if has_pages(out, doc):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     data_pkg, data_path = src.resume.split(":", 1)
@@ -384,7 +384,7 @@ TYPST_ICON_SHIM = {"typst.toml": '[package]\nname = "fontawesome"\nversion = "0.
 def _rendercv_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     """RenderCV's own sample CV (its `new` command) typeset in one of its themes (the doc's path)."""
     out = cache / "pdf" / cache_key(src) / f"{doc.path}.pdf"
-    if out.exists() and pdf_page_count(out) >= max(doc.pages):
+    if has_pages(out, doc):
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     xdg = cache / "typst-shim"
@@ -437,7 +437,7 @@ def _script_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
     if made.suffix.lower() not in {".html", ".htm"}:
         return made
     out = made.with_suffix(".pdf")
-    if not (out.exists() and pdf_page_count(out) >= max(doc.pages)):
+    if not has_pages(out, doc):
         _html_to_pdf(made, out, min_pages=max(doc.pages))
     return out
 
@@ -462,6 +462,11 @@ def pdf_page_count(pdf: Path) -> int:
 
 
 # --------------------------------------------------------------------------- the scanned copy
+
+def has_pages(pdf: Path, doc: Doc) -> bool:
+    """Whether a rendered PDF exists and reaches the last page the document needs (a short one is rendered again)."""
+    return pdf.exists() and pdf_page_count(pdf) >= max(doc.pages)
+
 
 def seed_for(name: str) -> int:
     """A stable seed from a file name, so a page always gets the same degradation."""

@@ -320,14 +320,15 @@ def test_every_layout_family_renders(cls):
 
 
 @pytest.mark.parametrize("cls, family, lo, hi", [
-    ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000),
+    ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000), ("invoice", "retail", 60, 700),
+    ("invoice", "latex_invoice", 60, 900), ("letter", "latex_letter", 30, 700),
     ("resume", "web_theme", 40, 2000), ("resume", "latex_cv", 60, 900), ("letter", "template_stub", 4, 120),
     ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
     ("other", "fax_cover", 15, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
     ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
 def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
-    """The variants made after real pages the models misread: dense ERP printouts, statements, web CVs, near-empty
-    letter templates; tax forms, legal filings, press releases, fax covers and the rest as none-of-these pages.
+    """The variants made after real pages the models misread: dense ERP printouts, statements, shop and hotel invoices,
+    web CVs, near-empty letter templates; tax forms, legal filings, press releases, fax covers and the rest as none-of-these pages.
     Their words file holds what is drawn (boxes on ink) and as many words as such pages carry (dense forms dense,
     covers sparse)."""
     index = family_names(cls).index(family)
@@ -340,6 +341,31 @@ def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
                     for _, x0, y0, x1, y1, _ in page.words)
         assert lo <= len(page.words) <= hi, f"{family} seed {seed}: {len(page.words)} words"
         assert inked >= 0.95 * len(page.words), f"{family} seed {seed}: {inked} of {len(page.words)} boxes on ink"
+
+
+@pytest.mark.parametrize("cls, family", [("invoice", "latex_invoice"), ("letter", "latex_letter"),
+                                         ("resume", "latex_cv")])
+def test_latex_families_are_set_in_computer_modern(cls, family):
+    """Letters, invoices and CVs typeset with LaTeX come in Computer Modern, as LaTeX sets them, so that the font
+    alone does not say 'paper'. Computer Modern (matplotlib's TeX-encoded copy) covers plain English only, so other
+    languages, and pages with a pound or euro sign, get another book face: a few pages in 30, not none."""
+    index = family_names(cls).index(family)
+    cm = [any(Path(f).stem.lower().startswith("cm") for f in render_page(cls, random.Random(seed), 300,
+                                                                          family=index).fonts)
+          for seed in range(30)]
+    assert 2 <= sum(cm) <= 20, sum(cm)
+
+
+def test_retail_invoices_name_the_customer_in_labelled_fields():
+    """Shop and hotel invoices label the customer's name, address and phone, as forms do: without them, the text
+    view learned that such labels mean 'none of these' and sent real shop invoices there."""
+    index = family_names("invoice").index("retail")
+    labelled = 0
+    for seed in range(20):
+        words = [w[0] for w in render_page("invoice", random.Random(seed), 300, family=index).words]
+        labelled += any(w.rstrip(":") in ("Name", "Naam", "Nom", "Nombre", "Nome", "Phone", "Telefon", "Telefoon",
+                                          "Téléphone", "Teléfono", "Telefone", "Telefono") for w in words)
+    assert labelled >= 10, labelled
 
 
 def test_cvs_run_from_a_few_lines_to_a_full_page():

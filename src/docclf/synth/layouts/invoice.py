@@ -12,7 +12,7 @@ from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_tabl
                                  table)
 from docclf.synth.text import LOREM, fill, for_lang, random_date, vocab
 from docclf.synth.layouts.common import (Company, company, fold_marks, footer_columns, kv_block, lines_block,
-                                         page_number, person_block)
+                                         page_number, person_block, split_address)
 
 
 @dataclass
@@ -82,9 +82,12 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
                          f"RE-{rng.randint(10000, 99999)}", f"F{date.year}-{rng.randint(1, 999)}",
                          f"#{rng.randint(1000, 99999)}", f"{rng.randint(100000, 999999)}"])
     ship = person_block(doc) if rng.random() < 0.3 else None
+    client = person_block(doc)
+    if rng.random() < 0.2:  # shops and marketplaces print the customer's phone and e-mail, labelled
+        client += customer_contact(doc)
     discount = round(sum(i.amount for i in items) * rng.choice([0.05, 0.1]), 2) if rng.random() < 0.15 else 0.0
     shipping = round(rng.uniform(4, 40), 2) if rng.random() < 0.2 else 0.0
-    return Invoice(company(doc), person_block(doc), ship, number, date, date + dt.timedelta(days=days), items,
+    return Invoice(company(doc), client, ship, number, date, date + dt.timedelta(days=days), items,
                    discount, shipping, days)
 
 
@@ -96,6 +99,16 @@ def item_text(doc: Doc, date: dt.date) -> str:
     rng = doc.rng
     return fill(rng, rng.choice(for_lang(vocab("invoice")["services"], doc.lang.lang)), [],
                 {"month": f"{doc.lang.months[date.month - 1]} {date.year}", "n": rng.randint(10, 150)})
+
+
+def customer_contact(doc: Doc) -> list[str]:
+    """The customer's labelled phone and sometimes e-mail ('Phone: ...', 'Tél. : ...')."""
+    rng, f = doc.rng, doc.fake
+    labels = for_lang(vocab("labels")["contacts"], doc.lang.lang)
+    lines = [f"{rng.choice(labels['phone'])} {f.phone_number()}"]
+    if rng.random() < 0.5:
+        lines.append(f"{rng.choice(labels['email'])} {f.email()}")
+    return lines
 
 
 def phrase_slots(inv: Invoice, doc: Doc) -> dict[str, str]:
@@ -856,7 +869,182 @@ def premium(doc: Doc) -> None:
         footer_columns(doc, inv.co, left, right, doc.H - 50, reg, 6.2)
 
 
+def retail(doc: Doc) -> None:
+    """A shop, marketplace or hotel invoice: 'Sold by' and the seller's tax number, order or booking numbers,
+    the customer as labelled fields (Name:, Address:, Phone:) or billing and shipping addresses, goods (or room
+    nights) with a tax column, a grand total, the payment mode and small print. Real ones of these read as forms
+    and receipts to a model that had only seen service invoices."""
+    rng, cv, L, mo, f = doc.rng, doc.cv, doc.lang, doc.lang.money, doc.fake
+    R = for_lang(vocab("invoice")["retail"], L.lang)
+    reg, bold, hb = fonts(doc)
+    hotel = rng.random() < 0.25
+    inv = invoice_data(doc, rng.randint(1, 3) if hotel else rng.choice([rng.randint(1, 3), rng.randint(2, 8)]))
+    m, size = rng.uniform(28, 50), rng.uniform(7, 9)
+    y0 = m
+    web = rng.random() < 0.3
+    if web:  # printed from a web shop or admin panel: a white card on a light grey page, perhaps a note above it
+        g = m * rng.uniform(0.25, 0.5)
+        cv.rect(0, 0, doc.W, doc.H, fill=doc.grey(238, 247))
+        top = g
+        if rng.random() < 0.5:
+            cv.rect(g, g, doc.W - g, g + size * 6, fill=(255, 255, 255))
+            cv.rect(g, g, g + 3, g + size * 6, fill=doc.accent)
+            cv.text(m, g + size * 2.2, R["web_note"][0], reg, size * 1.3, doc.ink)
+            cv.text(m, g + size * 4.2, rng.choice(R["web_note"][1:]), reg, size * 1.05, doc.ink)
+            top = g + size * 7
+        cv.rect(g, top, doc.W - g, doc.H - g, fill=(255, 255, 255))
+        m, y0 = g + rng.uniform(14, 26), top + rng.uniform(14, 26)
+    right = doc.W - m
+    w = right - m
+    title = rng.choice(R["titles_hotel" if hotel else "titles"])
+    tsize = rng.uniform(12, 22)
+    if rng.random() < 0.6:
+        logo(doc, m, y0, rng.uniform(20, 32), inv.co.name, hb)
+        cv.text_right(right, y0 + tsize, title, hb, tsize, doc.accent if rng.random() < 0.4 else doc.ink)
+    else:
+        cv.text_center(doc.W / 2, y0 + tsize, title, hb, tsize, doc.ink)
+    y = y0 + max(tsize, 32) + size * 2
+    seller = [f"{R['sold_by']}: {inv.co.name}" if rng.random() < 0.6 else inv.co.name, inv.co.street, inv.co.city,
+              f"{rng.choice(R['seller_tax']) if not inv.co.vat_id.startswith('EIN') else 'Tax ID'}: {inv.co.vat_id}", *inv.co.contact()[:rng.randint(0, 2)]]
+    ya = lines_block(doc, m, y, seller, reg, size, bold_first=bold)
+    d = inv.date
+    if hotel:
+        nights = rng.randint(1, 5)
+        pairs = [(R["booking_id"], f"{rng.choice('ABCDKX')}{rng.randint(10 ** 6, 10 ** 8)}"), (R["guest"], f.name()),
+                 (R["check_in"], L.date(d, 1)), (R["check_out"], L.date(d + dt.timedelta(days=nights), 1)),
+                 (R["rooms"], str(rng.choice([1, 1, 1, 2]))), (R["payment_mode"], rng.choice(R["modes"]))]
+    else:
+        order = rng.choice([f"OD{rng.randint(10 ** 16, 10 ** 18)}", f"{rng.randint(100, 999)}-{rng.randint(10 ** 6, 10 ** 7 - 1)}"
+                            f"-{rng.randint(10 ** 6, 10 ** 7 - 1)}", f"#{rng.randint(10 ** 5, 10 ** 8)}"])
+        pairs = [(R["order_id"], order), (R["order_date"], L.date(d - dt.timedelta(days=rng.randint(0, 6)), 1)),
+                 (R["invoice_date"], L.date(d, 1)), (L["invoice_no"], inv.number)]
+        rng.shuffle(pairs)
+    yb = kv_block(doc, doc.W * rng.uniform(0.52, 0.6), y, pairs, bold, reg, size, right_edge=right if rng.random() < 0.4 else None)
+    y = max(ya, yb) + size * 1.5
+    street, city = split_address(f.address())
+    name = inv.client[0] if hotel else f.name()
+    if hotel or rng.random() < 0.5:  # the customer as labelled fields
+        fields = [(R["name"], name), (R["address"], f"{street}, {city}"),
+                  (R["phone"] if rng.random() < 0.6 else R["mobile"], f.phone_number()), (R["email"], f.email())]
+        cv.text(m, y + size, R["customer"], bold, size * 1.05, doc.ink)
+        y = kv_block(doc, m, y + size * 1.5, fields[:rng.randint(2, 4)], bold, reg, size) + size
+    else:  # billing and shipping addresses side by side, each with the phone
+        phone = f"{R['phone']}: {f.phone_number()}"
+        cols = [(R["billing"], [name, street, city, phone])]
+        if rng.random() < 0.7:
+            cols.append((R["shipping"], [name, street, city, phone] if rng.random() < 0.6 else (inv.ship or inv.client)))
+        yc = y
+        for k, (label, lines) in enumerate(cols):
+            x = m + k * w / 2
+            cv.text(x, y + size, label, bold, size, doc.ink)
+            yc = max(yc, lines_block(doc, x, y + size * 1.4, lines, reg, size))
+        y = yc + size
+    if hotel:
+        rate = round(rng.uniform(40, 260), 2)
+        rows = [[R["title"], R["price"], R["nights"], R["total"]],
+                [R["hotel_items"][0], mo(rate), str(nights), mo(rate * nights)]]
+        extras = [(it, round(rng.uniform(3, 40), 2)) for it in rng.sample(R["hotel_items"][1:], rng.randint(0, 3))]
+        rows += [[it, mo(p), "1", mo(p)] for it, p in extras]
+        grand = rate * nights + sum(p for _, p in extras)
+        aligns, rel = "lrrr", [0.5, 0.17, 0.13, 0.2]
+    else:
+        rate = L.vat_rate
+        head = [R["product"], L["qty"], R["price"], f"{R['tax']} {rate}%", R["total"]]
+        rows, grand = [head], 0.0
+        for _ in inv.items:
+            price = round(10 ** rng.uniform(0.5, 2.6), 2)
+            qty = rng.choice([1, 1, 1, 2, 3])
+            grand += price * qty * (1 + rate / 100)
+            rows.append([rng.choice(R["goods"]), str(qty), mo(price, False), mo(price * qty * rate / 100, False),
+                         mo(price * qty * (1 + rate / 100), False)])
+        aligns, rel = "lrrrr", [0.46, 0.08, 0.15, 0.14, 0.17]
+        if rng.random() < 0.4:
+            rows = [[R["hsn"] if k == 0 else str(rng.randint(1000, 99999999))] + r for k, r in enumerate(rows)]
+            aligns, rel = "l" + aligns, [0.12] + [r * 0.88 for r in rel]
+    y = table(doc, m, y + size, [r * w for r in rel], rows, reg, bold, size, aligns, random_table_style(doc),
+              bottom=doc.H - m - 160, wrap_col=len(aligns) - 5 if len(aligns) > 5 else 0)
+    sums = []
+    if not hotel and rng.random() < 0.4:
+        ship = rng.choice([0.0, 4.99, 40.0])
+        grand += ship
+        sums.append((R["shipping_charges"], mo(ship)))
+    sums.append((R["grand_total"], mo(grand)))
+    if rng.random() < 0.5:
+        sums.append((R["paid"], sums[-1][1]))
+        sums.append((R["balance"], mo(0.0)))
+    y = kv_block(doc, doc.W * 0.6, y + size, sums, bold, reg, size * 1.05, right_edge=right) + size
+    if not hotel:
+        cv.text(m, y + size, f"{R['payment_mode']}: {rng.choice(R['modes'])}", reg, size, doc.ink)
+        y += size * 1.8
+    if web and rng.random() < 0.6:  # card-brand badges under the payment line
+        x = m
+        for brand in rng.sample(["VISA", "Mastercard", "AMEX", "PayPal", "Maestro", "Apple Pay"], rng.randint(2, 4)):
+            bw = cv.width(brand, bold, size * 0.8) + size * 1.2
+            colour = rng.choice([(26, 31, 113), (235, 0, 27), (0, 111, 207), (0, 48, 135), (60, 60, 60)])
+            cv.rect(x, y, x + bw, y + size * 2.2, fill=colour)
+            cv.text(x + size * 0.6, y + size * 1.5, brand, bold, size * 0.8, (255, 255, 255))
+            x += bw + size * 0.5
+        y += size * 3
+    pool = R["notes"] if not hotel else [R["notes"][1]] + [t for t in R["notes"] if "{phone}" in t]  # no goods or returns
+    notes = [fill(rng, t, [], {"phone": inv.co.phone, "email": inv.co.email})
+             for t in rng.sample(pool, rng.randint(1, min(3, len(pool))))]
+    y = lines_block(doc, m, y + size, notes, reg, size * 0.85, doc.grey(40, 110), 1.3)
+    if rng.random() < 0.5:
+        cv.text_right(right, y + size * 4, R["signatory"], reg, size * 0.9, doc.ink)
+        if rng.random() < 0.5:
+            signature(doc, right - 110, y + size, 100, 24)
+    if rng.random() < 0.3:
+        if rng.random() < 0.5:
+            qr_code(doc, m, doc.H - m - 60, 60)
+        else:
+            barcode(doc, m, doc.H - m - 30, 140, 28)
+    if rng.random() < 0.4:
+        page_number(doc, 1, rng.choice([1, None]), reg, 7)
+
+
+def latex_invoice(doc: Doc) -> None:
+    """An invoice typeset with LaTeX (a letter-class invoice or an invoice package): Computer Modern where it covers
+    the language, wide margins, the sender flush right or centred over a rule, the customer like a letter's
+    address, a plain title, a tabular with horizontal rules, totals, terms and bank details as plain lines."""
+    from docclf.synth.layouts.resume import tex_family
+
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    doc.body = doc.head = tex_family(doc, "serif" if rng.random() < 0.8 else "sans")
+    reg, bold = doc.body.regular, doc.body.bold
+    inv = invoice_data(doc)
+    m, size = rng.uniform(75, 110), rng.uniform(9, 11)
+    right = doc.W - m
+    w = right - m
+    sender = [inv.co.name, inv.co.street, inv.co.city, *inv.co.contact()[:rng.randint(1, 3)]]
+    if rng.random() < 0.5:
+        y = lines_block(doc, right, m, sender, reg, size, leading=1.22, right=True) + size * 2
+    else:
+        cv.text_center(doc.W / 2, m + size * 1.5, inv.co.name, bold, size * 1.5, doc.ink)
+        cv.text_center(doc.W / 2, m + size * 3, " · ".join(sender[1:]), reg, size * 0.85, doc.ink)
+        cv.hline(m, right, m + size * 3.8, doc.ink, 0.5)
+        y = m + size * 6
+    y = lines_block(doc, m, y, inv.client, reg, size, leading=1.22) + size * 2
+    title = title_word(doc)
+    tsize = size * rng.uniform(1.4, 2.0)
+    if rng.random() < 0.5:
+        cv.text_center(doc.W / 2, y + tsize, title, bold, tsize, doc.ink)
+    else:
+        cv.text(m, y + tsize, title, bold, tsize, doc.ink)
+    y = kv_block(doc, m, y + tsize * 1.8, meta_pairs(doc, inv)[:rng.randint(2, 4)], reg, reg, size) + size
+    if rng.random() < 0.3:
+        intro = invoice_phrase(doc, inv, "intro")
+        y = paragraph(cv, m, y, w, intro[:1].upper() + intro[1:], reg, size, doc.ink, 1.3, "justify") + size * 0.5
+    style = TableStyle(grid=rng.choice(["rules", "full", "none"]), line=doc.ink, pad=rng.uniform(0.3, 0.5),
+                       line_w=0.5)
+    y = items_table(doc, inv, m, y, w, reg, bold, size, style=style, kind=rng.choice([0, 0, 1, 3]),
+                    bottom=doc.H - m - 170)
+    y = totals(doc, inv, right, y + size * 0.5, w * rng.uniform(0.35, 0.45), reg, bold, size)
+    terms_block(doc, inv, m, y + size, w, reg, bold, size, doc.H - m - 20)
+    if rng.random() < 0.5:
+        page_number(doc, 1, None, reg, size * 0.9, doc.H - m * 0.6)
+
+
 FAMILIES = (("classic", classic), ("band", band), ("din", din), ("minimal", minimal),
             ("continuation", continuation), ("timesheet", timesheet), ("form", form), ("erp", erp),
-            ("statement", statement), ("premium", premium))
-WEIGHTS = (1, 1, 1, 1, 1, 1, 1, 1.4, 1.3, 1.2)  # the last three: about 13, 12 and 11 % of invoices
+            ("statement", statement), ("premium", premium), ("retail", retail), ("latex_invoice", latex_invoice))
+WEIGHTS = (1, 1, 1, 1, 1, 1, 1, 1.4, 1.3, 1.2, 1.3, 1.1)  # the last five: about 10, 10, 9, 10 and 9 % of invoices

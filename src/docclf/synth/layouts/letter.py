@@ -422,7 +422,64 @@ def template_stub(doc: Doc) -> None:
             cv.text(m, y + size * 4, rng.choice(["<Your Name>", co.name, "[Name]"]), reg, size, doc.ink)
 
 
+def latex_letter(doc: Doc) -> None:
+    """A letter typeset with LaTeX, in Computer Modern where it covers the language and with LaTeX's wide margins:
+    either the standard letter class (return address and date from the middle of the line, recipient left, closing
+    and name from the middle again, no letterhead) or KOMA-Script's scrlttr2 (the sender's name over a rule, a small
+    return-address line over the window address, fold marks, date flush right, a bold subject)."""
+    from docclf.synth.layouts.resume import tex_family
+
+    rng, cv = doc.rng, doc.cv
+    doc.body = doc.head = tex_family(doc, "serif" if rng.random() < 0.85 else "sans")
+    reg, bold = doc.body.regular, doc.body.bold
+    size = rng.uniform(9.5, 11.5)  # 10-12 pt
+    m = rng.uniform(80, 115)
+    w = doc.W - 2 * m
+    name = doc.fake.name()
+    street, city = split_address(doc.fake.address())
+    phone = doc.fake.phone_number()
+    if rng.random() < 0.5:  # the standard letter class
+        mid = m + w * 0.5
+        sender = ([name] if rng.random() < 0.3 else []) + [street, city] + ([phone] if rng.random() < 0.3 else [])
+        y = lines_block(doc, mid, m, sender, reg, size, leading=1.22) + size
+        cv.text(mid, y + size, date_line(doc), reg, size, doc.ink)
+        y = lines_block(doc, m, y + size * 3, recipient(doc), reg, size, leading=1.22) + size * 1.5
+        closing_x = mid
+    else:  # KOMA-Script scrlttr2
+        nsize = size * rng.uniform(1.4, 2.0)
+        if rng.random() < 0.5:
+            cv.text(m, m + nsize, name, reg, nsize, doc.ink)
+        else:
+            cv.text_right(doc.W - m, m + nsize, name, reg, nsize, doc.ink)
+        cv.hline(m, doc.W - m, m + nsize * 1.5, doc.ink, 0.5)
+        contact = [street, city, phone] + ([doc.fake.email()] if rng.random() < 0.5 else [])
+        if rng.random() < 0.5:
+            lines_block(doc, doc.W - m, m + nsize * 1.5 + size * 0.5, contact, reg, size * 0.8, leading=1.2, right=True)
+        else:
+            cv.text_center(doc.W / 2, m + nsize * 1.5 + size * 1.3, " · ".join(contact), reg, size * 0.8, doc.ink)
+        fold_marks(doc)
+        ya = max(doc.H * 0.19, m + nsize * 1.5 + size * 5.5)  # below the sender's details
+        ret = f"{name}, {street}, {city}"
+        cv.text(m, ya, ret, reg, size * 0.7, doc.ink)
+        if rng.random() < 0.6:
+            cv.hline(m, m + doc.cv.width(ret, reg, size * 0.7), ya + size * 0.3, doc.ink, 0.4)
+        lines_block(doc, m, ya + size * 0.8, recipient(doc), reg, size, leading=1.22)
+        y = doc.H * rng.uniform(0.33, 0.37)
+        cv.text_right(doc.W - m, y, date_line(doc, city.split()[-1] if rng.random() < 0.4 else None), reg, size, doc.ink)
+        y += size
+        if rng.random() < 0.85:
+            y = subject_line(doc, m, y + size, w, bold, bold, size, prefix_p=0.1) + size * 0.6
+        closing_x = m
+    cv.text(m, y + size, salutation(doc), reg, size, doc.ink)
+    y += size * 2.2
+    # LaTeX sets paragraphs justified; the letter classes separate them by a blank line instead of indenting
+    y = body(doc, m, y, w, reg, size, doc.H - m - 110, align="justify", gap=size * rng.uniform(0.6, 1.0))
+    closing_block(doc, closing_x, y + size * 0.5, reg, reg, size, name=name, title="")
+    if rng.random() < 0.3:
+        page_number(doc, 1, None, reg, size * 0.9, doc.H - m * 0.6)
+
+
 FAMILIES = (("business", business), ("din5008", din5008), ("personal", personal), ("modern", modern),
             ("french", french), ("memo", memo), ("continuation", continuation), ("cover_letter", cover_letter),
-            ("template_stub", template_stub))
-WEIGHTS = (4, 2, 2, 2, 2, 0.8, 1.2, 1.2, 2.2)  # template_stub: about 13 % of letters
+            ("template_stub", template_stub), ("latex_letter", latex_letter))
+WEIGHTS = (4, 2, 2, 2, 2, 0.8, 1.2, 1.2, 2.2, 2)  # template_stub: about 11 % of letters, latex_letter about 10 %

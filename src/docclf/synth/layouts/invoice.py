@@ -874,28 +874,15 @@ def retail(doc: Doc) -> None:
     the customer as labelled fields (Name:, Address:, Phone:) or billing and shipping addresses, goods (or room
     nights) with a tax column, a grand total, the payment mode and small print. Real ones of these read as forms
     and receipts to a model that had only seen service invoices."""
-    rng, cv, L, mo, f = doc.rng, doc.cv, doc.lang, doc.lang.money, doc.fake
+    rng, cv, L, mo = doc.rng, doc.cv, doc.lang, doc.lang.money
     R = for_lang(vocab("invoice")["retail"], L.lang)
     reg, bold, hb = fonts(doc)
     hotel = rng.random() < 0.25
     inv = invoice_data(doc, rng.randint(1, 3) if hotel else rng.choice([rng.randint(1, 3), rng.randint(2, 8)]))
     m, size = rng.uniform(28, 50), rng.uniform(7, 9)
-    y0 = m
     web = rng.random() < 0.3
-    if web:  # printed from a web shop or admin panel: a white card on a light grey page, perhaps a note above it
-        g = m * rng.uniform(0.25, 0.5)
-        cv.rect(0, 0, doc.W, doc.H, fill=doc.grey(238, 247))
-        top = g
-        if rng.random() < 0.5:
-            cv.rect(g, g, doc.W - g, g + size * 6, fill=(255, 255, 255))
-            cv.rect(g, g, g + 3, g + size * 6, fill=doc.accent)
-            cv.text(m, g + size * 2.2, R["web_note"][0], reg, size * 1.3, doc.ink)
-            cv.text(m, g + size * 4.2, rng.choice(R["web_note"][1:]), reg, size * 1.05, doc.ink)
-            top = g + size * 7
-        cv.rect(g, top, doc.W - g, doc.H - g, fill=(255, 255, 255))
-        m, y0 = g + rng.uniform(14, 26), top + rng.uniform(14, 26)
+    m, y0 = web_card(doc, R, m, size, reg) if web else (m, m)
     right = doc.W - m
-    w = right - m
     title = rng.choice(R["titles_hotel" if hotel else "titles"])
     tsize = rng.uniform(12, 22)
     if rng.random() < 0.6:
@@ -904,65 +891,18 @@ def retail(doc: Doc) -> None:
     else:
         cv.text_center(doc.W / 2, y0 + tsize, title, hb, tsize, doc.ink)
     y = y0 + max(tsize, 32) + size * 2
-    seller = [f"{R['sold_by']}: {inv.co.name}" if rng.random() < 0.6 else inv.co.name, inv.co.street, inv.co.city,
-              f"{rng.choice(R['seller_tax']) if not inv.co.vat_id.startswith('EIN') else 'Tax ID'}: {inv.co.vat_id}", *inv.co.contact()[:rng.randint(0, 2)]]
+    sold_by = f"{R['sold_by']}: {inv.co.name}" if rng.random() < 0.6 else inv.co.name
+    tax_label = rng.choice(R["seller_tax"]) if not inv.co.vat_id.startswith("EIN") else "Tax ID"
+    seller = [sold_by, inv.co.street, inv.co.city, f"{tax_label}: {inv.co.vat_id}",
+              *inv.co.contact()[:rng.randint(0, 2)]]
     ya = lines_block(doc, m, y, seller, reg, size, bold_first=bold)
-    d = inv.date
-    if hotel:
-        nights = rng.randint(1, 5)
-        pairs = [(R["booking_id"], f"{rng.choice('ABCDKX')}{rng.randint(10 ** 6, 10 ** 8)}"), (R["guest"], f.name()),
-                 (R["check_in"], L.date(d, 1)), (R["check_out"], L.date(d + dt.timedelta(days=nights), 1)),
-                 (R["rooms"], str(rng.choice([1, 1, 1, 2]))), (R["payment_mode"], rng.choice(R["modes"]))]
-    else:
-        order = rng.choice([f"OD{rng.randint(10 ** 16, 10 ** 18)}", f"{rng.randint(100, 999)}-{rng.randint(10 ** 6, 10 ** 7 - 1)}"
-                            f"-{rng.randint(10 ** 6, 10 ** 7 - 1)}", f"#{rng.randint(10 ** 5, 10 ** 8)}"])
-        pairs = [(R["order_id"], order), (R["order_date"], L.date(d - dt.timedelta(days=rng.randint(0, 6)), 1)),
-                 (R["invoice_date"], L.date(d, 1)), (L["invoice_no"], inv.number)]
-        rng.shuffle(pairs)
-    yb = kv_block(doc, doc.W * rng.uniform(0.52, 0.6), y, pairs, bold, reg, size, right_edge=right if rng.random() < 0.4 else None)
-    y = max(ya, yb) + size * 1.5
-    street, city = split_address(f.address())
-    name = inv.client[0] if hotel else f.name()
-    if hotel or rng.random() < 0.5:  # the customer as labelled fields
-        fields = [(R["name"], name), (R["address"], f"{street}, {city}"),
-                  (R["phone"] if rng.random() < 0.6 else R["mobile"], f.phone_number()), (R["email"], f.email())]
-        cv.text(m, y + size, R["customer"], bold, size * 1.05, doc.ink)
-        y = kv_block(doc, m, y + size * 1.5, fields[:rng.randint(2, 4)], bold, reg, size) + size
-    else:  # billing and shipping addresses side by side, each with the phone
-        phone = f"{R['phone']}: {f.phone_number()}"
-        cols = [(R["billing"], [name, street, city, phone])]
-        if rng.random() < 0.7:
-            cols.append((R["shipping"], [name, street, city, phone] if rng.random() < 0.6 else (inv.ship or inv.client)))
-        yc = y
-        for k, (label, lines) in enumerate(cols):
-            x = m + k * w / 2
-            cv.text(x, y + size, label, bold, size, doc.ink)
-            yc = max(yc, lines_block(doc, x, y + size * 1.4, lines, reg, size))
-        y = yc + size
-    if hotel:
-        rate = round(rng.uniform(40, 260), 2)
-        rows = [[R["title"], R["price"], R["nights"], R["total"]],
-                [R["hotel_items"][0], mo(rate), str(nights), mo(rate * nights)]]
-        extras = [(it, round(rng.uniform(3, 40), 2)) for it in rng.sample(R["hotel_items"][1:], rng.randint(0, 3))]
-        rows += [[it, mo(p), "1", mo(p)] for it, p in extras]
-        grand = rate * nights + sum(p for _, p in extras)
-        aligns, rel = "lrrr", [0.5, 0.17, 0.13, 0.2]
-    else:
-        rate = L.vat_rate
-        head = [R["product"], L["qty"], R["price"], f"{R['tax']} {rate}%", R["total"]]
-        rows, grand = [head], 0.0
-        for _ in inv.items:
-            price = round(10 ** rng.uniform(0.5, 2.6), 2)
-            qty = rng.choice([1, 1, 1, 2, 3])
-            grand += price * qty * (1 + rate / 100)
-            rows.append([rng.choice(R["goods"]), str(qty), mo(price, False), mo(price * qty * rate / 100, False),
-                         mo(price * qty * (1 + rate / 100), False)])
-        aligns, rel = "lrrrr", [0.46, 0.08, 0.15, 0.14, 0.17]
-        if rng.random() < 0.4:
-            rows = [[R["hsn"] if k == 0 else str(rng.randint(1000, 99999999))] + r for k, r in enumerate(rows)]
-            aligns, rel = "l" + aligns, [0.12] + [r * 0.88 for r in rel]
-    y = table(doc, m, y + size, [r * w for r in rel], rows, reg, bold, size, aligns, random_table_style(doc),
-              bottom=doc.H - m - 160, wrap_col=len(aligns) - 5 if len(aligns) > 5 else 0)
+    pairs, nights = retail_meta(doc, R, inv, hotel)
+    yb = kv_block(doc, doc.W * rng.uniform(0.52, 0.6), y, pairs, bold, reg, size,
+                  right_edge=right if rng.random() < 0.4 else None)
+    y = retail_customer(doc, R, inv, hotel, m, max(ya, yb) + size * 1.5, right - m, reg, bold, size)
+    rows, aligns, rel, grand = retail_rows(doc, R, inv, nights if hotel else None)
+    y = table(doc, m, y + size, [r * (right - m) for r in rel], rows, reg, bold, size, aligns,
+              random_table_style(doc), bottom=doc.H - m - 160, wrap_col=len(aligns) - 5 if len(aligns) > 5 else 0)
     sums = []
     if not hotel and rng.random() < 0.4:
         ship = rng.choice([0.0, 4.99, 40.0])
@@ -970,22 +910,117 @@ def retail(doc: Doc) -> None:
         sums.append((R["shipping_charges"], mo(ship)))
     sums.append((R["grand_total"], mo(grand)))
     if rng.random() < 0.5:
-        sums.append((R["paid"], sums[-1][1]))
-        sums.append((R["balance"], mo(0.0)))
+        sums += [(R["paid"], sums[-1][1]), (R["balance"], mo(0.0))]
     y = kv_block(doc, doc.W * 0.6, y + size, sums, bold, reg, size * 1.05, right_edge=right) + size
     if not hotel:
         cv.text(m, y + size, f"{R['payment_mode']}: {rng.choice(R['modes'])}", reg, size, doc.ink)
         y += size * 1.8
-    if web and rng.random() < 0.6:  # card-brand badges under the payment line
-        x = m
-        for brand in rng.sample(["VISA", "Mastercard", "AMEX", "PayPal", "Maestro", "Apple Pay"], rng.randint(2, 4)):
-            bw = cv.width(brand, bold, size * 0.8) + size * 1.2
-            colour = rng.choice([(26, 31, 113), (235, 0, 27), (0, 111, 207), (0, 48, 135), (60, 60, 60)])
-            cv.rect(x, y, x + bw, y + size * 2.2, fill=colour)
-            cv.text(x + size * 0.6, y + size * 1.5, brand, bold, size * 0.8, (255, 255, 255))
-            x += bw + size * 0.5
-        y += size * 3
-    pool = R["notes"] if not hotel else [R["notes"][1]] + [t for t in R["notes"] if "{phone}" in t]  # no goods or returns
+    if web and rng.random() < 0.6:
+        y = card_badges(doc, m, y, bold, size)
+    retail_footer(doc, R, inv, hotel, m, y, right, reg, size)
+
+
+def web_card(doc: Doc, R: dict, m: float, size: float, reg) -> tuple[float, float]:
+    """A page printed from a web shop or admin panel: a white card on a light grey page, perhaps a note above it.
+    Returns the content's left margin and top."""
+    rng, cv = doc.rng, doc.cv
+    g = m * rng.uniform(0.25, 0.5)
+    cv.rect(0, 0, doc.W, doc.H, fill=doc.grey(238, 247))
+    top = g
+    if rng.random() < 0.5:
+        cv.rect(g, g, doc.W - g, g + size * 6, fill=(255, 255, 255))
+        cv.rect(g, g, g + 3, g + size * 6, fill=doc.accent)
+        cv.text(m, g + size * 2.2, R["web_note"][0], reg, size * 1.3, doc.ink)
+        cv.text(m, g + size * 4.2, rng.choice(R["web_note"][1:]), reg, size * 1.05, doc.ink)
+        top = g + size * 7
+    cv.rect(g, top, doc.W - g, doc.H - g, fill=(255, 255, 255))
+    return g + rng.uniform(14, 26), top + rng.uniform(14, 26)
+
+
+def retail_meta(doc: Doc, R: dict, inv: Invoice, hotel: bool) -> tuple[list[tuple[str, str]], int]:
+    """The booking (hotel) or order and invoice numbers and dates; returns them and the nights stayed (0)."""
+    rng, L, d = doc.rng, doc.lang, inv.date
+    if hotel:
+        nights = rng.randint(1, 5)
+        return [(R["booking_id"], f"{rng.choice('ABCDKX')}{rng.randint(10 ** 6, 10 ** 8)}"),
+                (R["guest"], doc.fake.name()), (R["check_in"], L.date(d, 1)),
+                (R["check_out"], L.date(d + dt.timedelta(days=nights), 1)), (R["rooms"], str(rng.choice([1, 1, 1, 2]))),
+                (R["payment_mode"], rng.choice(R["modes"]))], nights
+    order = rng.choice([f"OD{rng.randint(10 ** 16, 10 ** 18)}",
+                        f"{rng.randint(100, 999)}-{rng.randint(10 ** 6, 10 ** 7 - 1)}"
+                        f"-{rng.randint(10 ** 6, 10 ** 7 - 1)}",
+                        f"#{rng.randint(10 ** 5, 10 ** 8)}"])
+    pairs = [(R["order_id"], order), (R["order_date"], L.date(d - dt.timedelta(days=rng.randint(0, 6)), 1)),
+             (R["invoice_date"], L.date(d, 1)), (L["invoice_no"], inv.number)]
+    rng.shuffle(pairs)
+    return pairs, 0
+
+
+def retail_customer(doc: Doc, R: dict, inv: Invoice, hotel: bool, x: float, y: float, w: float, reg, bold,
+                    size: float) -> float:
+    """The customer as labelled fields, or billing and shipping addresses each with a phone; returns the y below."""
+    rng, cv, f = doc.rng, doc.cv, doc.fake
+    street, city = split_address(f.address())
+    name = inv.client[0] if hotel else f.name()
+    if hotel or rng.random() < 0.5:
+        fields = [(R["name"], name), (R["address"], f"{street}, {city}"),
+                  (R["phone"] if rng.random() < 0.6 else R["mobile"], f.phone_number()), (R["email"], f.email())]
+        cv.text(x, y + size, R["customer"], bold, size * 1.05, doc.ink)
+        return kv_block(doc, x, y + size * 1.5, fields[:rng.randint(2, 4)], bold, reg, size) + size
+    phone = f"{R['phone']}: {f.phone_number()}"
+    cols = [(R["billing"], [name, street, city, phone])]
+    if rng.random() < 0.7:
+        cols.append((R["shipping"], [name, street, city, phone] if rng.random() < 0.6 else (inv.ship or inv.client)))
+    yc = y
+    for k, (label, lines) in enumerate(cols):
+        cv.text(x + k * w / 2, y + size, label, bold, size, doc.ink)
+        yc = max(yc, lines_block(doc, x + k * w / 2, y + size * 1.4, lines, reg, size))
+    return yc + size
+
+
+def retail_rows(doc: Doc, R: dict, inv: Invoice, nights: int | None) -> tuple[list[list[str]], str, list[float], float]:
+    """Room nights and extras (a hotel: `nights` given) or goods with a tax column; returns the table's rows,
+    alignments, relative widths and the grand total."""
+    rng, L, mo = doc.rng, doc.lang, doc.lang.money
+    if nights is not None:
+        rate = round(rng.uniform(40, 260), 2)
+        rows = [[R["title"], R["price"], R["nights"], R["total"]],
+                [R["hotel_items"][0], mo(rate), str(nights), mo(rate * nights)]]
+        extras = [(it, round(rng.uniform(3, 40), 2)) for it in rng.sample(R["hotel_items"][1:], rng.randint(0, 3))]
+        rows += [[it, mo(p), "1", mo(p)] for it, p in extras]
+        return rows, "lrrr", [0.5, 0.17, 0.13, 0.2], rate * nights + sum(p for _, p in extras)
+    vat = L.vat_rate
+    rows, grand = [[R["product"], L["qty"], R["price"], f"{R['tax']} {vat}%", R["total"]]], 0.0
+    for _ in inv.items:
+        price = round(10 ** rng.uniform(0.5, 2.6), 2)
+        qty = rng.choice([1, 1, 1, 2, 3])
+        grand += price * qty * (1 + vat / 100)
+        rows.append([rng.choice(R["goods"]), str(qty), mo(price, False), mo(price * qty * vat / 100, False),
+                     mo(price * qty * (1 + vat / 100), False)])
+    aligns, rel = "lrrrr", [0.46, 0.08, 0.15, 0.14, 0.17]
+    if rng.random() < 0.4:  # an HSN / article-number column first
+        rows = [[R["hsn"] if k == 0 else str(rng.randint(1000, 99999999))] + r for k, r in enumerate(rows)]
+        aligns, rel = "l" + aligns, [0.12] + [r * 0.88 for r in rel]
+    return rows, aligns, rel, grand
+
+
+def card_badges(doc: Doc, x: float, y: float, bold, size: float) -> float:
+    """Card-brand badges under a web invoice's payment line; returns the y below."""
+    rng, cv = doc.rng, doc.cv
+    for brand in rng.sample(["VISA", "Mastercard", "AMEX", "PayPal", "Maestro", "Apple Pay"], rng.randint(2, 4)):
+        bw = cv.width(brand, bold, size * 0.8) + size * 1.2
+        colour = rng.choice([(26, 31, 113), (235, 0, 27), (0, 111, 207), (0, 48, 135), (60, 60, 60)])
+        cv.rect(x, y, x + bw, y + size * 2.2, fill=colour)
+        cv.text(x + size * 0.6, y + size * 1.5, brand, bold, size * 0.8, (255, 255, 255))
+        x += bw + size * 0.5
+    return y + size * 3
+
+
+def retail_footer(doc: Doc, R: dict, inv: Invoice, hotel: bool, m: float, y: float, right: float, reg,
+                  size: float) -> None:
+    """Small print (a hotel's without goods or returns), sometimes a signatory, a code and a page number."""
+    rng, cv = doc.rng, doc.cv
+    pool = R["notes"] if not hotel else [R["notes"][1]] + [t for t in R["notes"] if "{phone}" in t]
     notes = [fill(rng, t, [], {"phone": inv.co.phone, "email": inv.co.email})
              for t in rng.sample(pool, rng.randint(1, min(3, len(pool))))]
     y = lines_block(doc, m, y + size, notes, reg, size * 0.85, doc.grey(40, 110), 1.3)

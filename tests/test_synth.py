@@ -320,17 +320,17 @@ def test_every_layout_family_renders(cls):
 
 
 @pytest.mark.parametrize("cls, family, lo, hi", [
-    ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000), ("invoice", "retail", 60, 700),
-    ("invoice", "latex_invoice", 60, 900), ("letter", "latex_letter", 30, 700),
+    ("invoice", "erp", 150, 2000), ("invoice", "statement", 80, 2000), ("invoice", "premium", 60, 1000),
+    ("invoice", "retail", 60, 700), ("invoice", "latex_invoice", 60, 900), ("letter", "latex_letter", 30, 700),
     ("resume", "web_theme", 40, 2000), ("resume", "latex_cv", 60, 900), ("letter", "template_stub", 4, 120),
     ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
     ("other", "fax_cover", 15, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
     ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
 def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
-    """The variants made after real pages the models misread: dense ERP printouts, statements, shop and hotel invoices,
-    web CVs, near-empty letter templates; tax forms, legal filings, press releases, fax covers and the rest as none-of-these pages.
-    Their words file holds what is drawn (boxes on ink) and as many words as such pages carry (dense forms dense,
-    covers sparse)."""
+    """The variants made after real pages the models misread: dense ERP printouts, statements, shop and hotel
+    invoices, LaTeX-typeset invoices and letters, web CVs, near-empty letter templates; tax forms, legal filings,
+    press releases, fax covers and the rest as none-of-these pages. Their words file holds what is drawn (boxes on
+    ink) and as many words as such pages carry (dense forms dense, covers sparse)."""
     index = family_names(cls).index(family)
     for seed in range(3):
         page = render_page(cls, random.Random(seed), 800, family=index)

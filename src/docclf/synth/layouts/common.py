@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docclf.synth.canvas import RGB
-from docclf.synth.fonts import Face
+from docclf.synth.fonts import Face, Family
 from docclf.synth.page import Doc
 from docclf.synth.render import logo
 from docclf.synth.text import COUNTRY, for_lang, vocab
@@ -185,3 +185,10 @@ def fold_marks(doc: Doc) -> None:
     """DIN 5008 fold and punch marks on the left edge (German business paper)."""
     for yy, w in ((doc.H * 105 / 297, 10), (doc.H * 210 / 297, 10), (doc.H / 2, 14)):
         doc.cv.hline(8, 8 + w, yy, doc.grey(100, 160), 0.4)
+
+
+def tex_family(doc: Doc, kind: str) -> Family:
+    """Computer Modern when it covers the page's language (LaTeX's own look), else a family of that kind."""
+    name = "Computer Modern Sans" if kind == "sans" else "Computer Modern"
+    cm = [f for f in doc.fams if f.name == name and f.regular.covers(doc.chars)]
+    return cm[0] if cm and doc.rng.random() < 0.7 else doc.family({kind: 1})

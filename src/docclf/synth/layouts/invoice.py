@@ -12,7 +12,7 @@ from docclf.synth.render import (TableStyle, barcode, logo, qr_code, random_tabl
                                  table)
 from docclf.synth.text import LOREM, fill, for_lang, random_date, vocab
 from docclf.synth.layouts.common import (Company, company, fold_marks, footer_columns, kv_block, lines_block,
-                                         page_number, person_block, split_address)
+                                         page_number, person_block, split_address, tex_family)
 
 
 @dataclass
@@ -1041,8 +1041,6 @@ def latex_invoice(doc: Doc) -> None:
     """An invoice typeset with LaTeX (a letter-class invoice or an invoice package): Computer Modern where it covers
     the language, wide margins, the sender flush right or centred over a rule, the customer like a letter's
     address, a plain title, a tabular with horizontal rules, totals, terms and bank details as plain lines."""
-    from docclf.synth.layouts.resume import tex_family
-
     rng, cv, L = doc.rng, doc.cv, doc.lang
     doc.body = doc.head = tex_family(doc, "serif" if rng.random() < 0.8 else "sans")
     reg, bold = doc.body.regular, doc.body.bold

@@ -10,7 +10,7 @@ from docclf.synth.render import logo, signature
 from docclf.synth.phrases import LetterText
 from docclf.synth.text import LOREM, random_date
 from docclf.synth.layouts.common import (company, fold_marks, footer_columns, kv_block, letterhead,
-                                         lines_block, page_number, person_block, split_address)
+                                         lines_block, page_number, person_block, split_address, tex_family)
 
 def make_doc(rng: random.Random, long_px: int) -> Doc:
     return new_doc(rng, "portrait", long_px, colour_p=0.35,
@@ -427,8 +427,6 @@ def latex_letter(doc: Doc) -> None:
     either the standard letter class (return address and date from the middle of the line, recipient left, closing
     and name from the middle again, no letterhead) or KOMA-Script's scrlttr2 (the sender's name over a rule, a small
     return-address line over the window address, fold marks, date flush right, a bold subject)."""
-    from docclf.synth.layouts.resume import tex_family
-
     rng, cv = doc.rng, doc.cv
     doc.body = doc.head = tex_family(doc, "serif" if rng.random() < 0.85 else "sans")
     reg, bold = doc.body.regular, doc.body.bold

@@ -11,7 +11,7 @@ from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import bullet, photo, signature
 from docclf.synth.phrases import CvText, PaperText
 from docclf.synth.text import random_date
-from docclf.synth.layouts.common import kv_block, lines_block, page_number, split_address
+from docclf.synth.layouts.common import kv_block, lines_block, page_number, split_address, tex_family
 
 JOB_SUMMARY_P = 0.65  # jobs described in prose (1-3 sentences), as most real CVs do, besides or instead of bullets
 UNI = {"en": "University of {c}", "de": "Universität {c}", "fr": "Université de {c}", "es": "Universidad de {c}",
@@ -933,13 +933,6 @@ def web_header(doc: Doc, m: float, size: float, col: RGB) -> float:
 # The colour schemes LaTeX CV classes offer (blue, orange, green, red, purple, grey, black).
 TEX_COLOURS = ((56, 115, 178), (242, 140, 38), (89, 178, 77), (217, 51, 51), (128, 84, 204), (128, 128, 128),
                (0, 0, 0))
-
-
-def tex_family(doc: Doc, kind: str) -> Family:
-    """Computer Modern when it covers the page's language (LaTeX's own look), else a family of that kind."""
-    name = "Computer Modern Sans" if kind == "sans" else "Computer Modern"
-    cm = [f for f in doc.fams if f.name == name and f.regular.covers(doc.chars)]
-    return cm[0] if cm and doc.rng.random() < 0.7 else doc.family({kind: 1})
 
 
 def hints_entry(doc: Doc, x: float, y: float, w: float, hint: str, parts: list[tuple[str, Face]], note: str,

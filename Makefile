@@ -74,7 +74,7 @@ system-deps:  ## install Debian's chromium, chromedriver, PostgreSQL and the dev
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer libreoffice-impress"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \
-	command -v groff >/dev/null 2>&1 || missing="$$missing groff"; \
+	command -v gropdf >/dev/null 2>&1 || missing="$$missing groff"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -368,6 +368,26 @@ def test_retail_invoices_name_the_customer_in_labelled_fields():
     assert labelled >= 10, labelled
 
 
+def test_some_invoice_continuation_pages_are_a_mostly_blank_last_page():
+    """A long invoice ends on a page with a few items, the total and a thank-you line or a QR code. When every
+    generated continuation page was a full table, real last pages (a QR code and "Thank you for your business")
+    were read as other classes."""
+    index = family_names("invoice").index("continuation")
+    low = [max((w[4] for w in render_page("invoice", random.Random(seed), 300, family=index).words), default=0)
+           for seed in range(30)]
+    assert 6 <= sum(b < 0.6 for b in low) <= 24, low  # the lowest word ends in the top 60% of the page
+
+
+def test_some_invoices_are_unfilled_templates():
+    """UI kits and libraries show invoices with placeholders ("Company", "Street Address", "Item 1"). Only
+    letters had them, and the text view read such an invoice as a letter."""
+    hits = 0
+    for seed in range(80):
+        text = " ".join(w[0] for w in render_page("invoice", random.Random(seed), 300).words)
+        hits += any(p in text for p in ("example.com", "Street Address", "Company Name", "[", "Item 1", "Product 1"))
+    assert 2 <= hits <= 20, hits
+
+
 def test_cvs_run_from_a_few_lines_to_a_full_page():
     """Real CVs carry 40 to 400 words a page. When generated ones rarely fell under 100 words, the text view
     learned that a short page of sentences is a letter and sent real short CVs there; some must be short, and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -87,8 +88,32 @@ def invoice_data(doc: Doc, n: int | None = None) -> Invoice:
         client += customer_contact(doc)
     discount = round(sum(i.amount for i in items) * rng.choice([0.05, 0.1]), 2) if rng.random() < 0.15 else 0.0
     shipping = round(rng.uniform(4, 40), 2) if rng.random() < 0.2 else 0.0
-    return Invoice(company(doc), client, ship, number, date, date + dt.timedelta(days=days), items,
-                   discount, shipping, days)
+    inv = Invoice(company(doc), client, ship, number, date, date + dt.timedelta(days=days), items,
+                  discount, shipping, days)
+    return as_template(doc, inv) if rng.random() < TEMPLATE_P else inv
+
+
+# Unfilled templates are invoices too (UI kits, libraries' READMEs, office templates): "Company", "Street
+# Address", "State, City", "Item 1". Only letters had such placeholders, so the text view read Tabler's
+# template invoice as a letter (0.99).
+TEMPLATE_P = 0.08
+
+
+def as_template(doc: Doc, inv: Invoice) -> Invoice:
+    """The invoice with placeholder parties and, half the time, placeholder items ('Item 3', 'Product name')."""
+    rng = doc.rng
+    t = for_lang(vocab("invoice")["template"], doc.lang.lang)
+    co = dataclasses.replace(inv.co, name=rng.choice(t["seller"]), street=rng.choice(t["street"]),
+                             city=rng.choice(t["city"]), phone=rng.choice(t["phone"]), email=rng.choice(t["email"]),
+                             fax="")
+    client = [rng.choice(t["client"]), rng.choice(t["street"]), rng.choice(t["city"])]
+    if rng.random() < 0.5:
+        client.append(rng.choice(t["email"]))
+    items = inv.items
+    if rng.random() < 0.5:
+        pattern = rng.choice(t["items"])
+        items = [dataclasses.replace(i, desc=pattern.format(n=k + 1)) for k, i in enumerate(items)]
+    return dataclasses.replace(inv, co=co, client=client, ship=None, items=items)
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -218,7 +243,8 @@ def terms_block(doc: Doc, inv: Invoice, x: float, y: float, w: float, face, bold
         y = paragraph(doc.cv, x, y, w, note, face, size * 0.9, doc.grey(80, 130), 1.3, bottom=bottom)
     if rng.random() < 0.4:
         y += size * 1.2
-        doc.cv.text(x, y + size, L["thanks"], bold if rng.random() < 0.5 else face, size * 1.1, doc.accent)
+        thanks = rng.choice([L["thanks"], *for_lang(vocab("invoice")["tail"], L.lang)["thanks"]])
+        doc.cv.text(x, y + size, thanks, bold if rng.random() < 0.5 else face, size * 1.1, doc.accent)
         y += size * 1.6
     return y
 
@@ -421,8 +447,12 @@ def minimal(doc: Doc) -> None:
 
 
 def continuation(doc: Doc) -> None:
-    """Page 2+ of a long invoice: small header, 'carried forward', a full table, totals or 'continued'."""
+    """Page 2+ of a long invoice: small header, 'carried forward', a full table, totals or 'continued'.
+    Half of them are the last page instead, mostly empty (see `last_page`)."""
     rng, cv = doc.rng, doc.cv
+    if rng.random() < 0.5:
+        last_page(doc)
+        return
     reg, bold, hb = fonts(doc)
     inv = invoice_data(doc, rng.randint(18, 45))
     L = doc.lang
@@ -450,6 +480,69 @@ def continuation(doc: Doc) -> None:
     else:
         cv.text_right(doc.W - m, y + size * 1.6, f"{L['carried']} …", bold, size, doc.ink)
     page_number(doc, page, total_pages, reg, 7.5, doc.H - m / 2)
+
+
+def last_page(doc: Doc) -> None:
+    """The last page of a longer invoice, mostly blank: the reference and 'Page 2 / 2' repeated at the top, the
+    last few items or an itemised usage detail (telecom and utility bills), the total, then a thank-you line,
+    a QR code, notes or a signature. On the dev set such pages (free.fr's, pdfmake's) went to other classes;
+    every generated continuation page was a full table."""
+    rng, cv, L = doc.rng, doc.cv, doc.lang
+    reg, bold, hb = fonts(doc)
+    T = for_lang(vocab("invoice")["tail"], L.lang)
+    inv = invoice_data(doc, rng.randint(1, 5))
+    m = rng.uniform(40, 64)
+    size = rng.uniform(7.5, 9.5)
+    right = doc.W - m
+    page = rng.randint(2, 3)
+    ref = f"{title_word(doc)} {inv.number} · {L.date(inv.date, rng.randrange(2))}"
+    cv.text_right(right, m + 8, ref, reg, 7.5, doc.ink)
+    cv.text_right(right, m + 18, f"{L['page']} {page} / {page}", reg, 7.5, doc.ink)
+    y = m + rng.uniform(45, 90)
+    r = rng.random()
+    if r < 0.75:
+        if rng.random() < 0.6:  # the reference again, as the page's heading, sometimes with the section's name
+            cv.text(m, y, ref, hb, rng.uniform(11, 14), doc.ink)
+            if r < 0.3:
+                cv.text_right(right, y, rng.choice(T["usage"]), hb, rng.uniform(10, 13), doc.ink)
+            cv.hline(m, right, y + 4, doc.ink, rng.uniform(0.5, 1.2))
+            y += 18
+        y = usage_table(doc, inv, T, m, y, right - m, reg, bold, size) if r < 0.3 else \
+            items_table(doc, inv, m, y, right - m, reg, bold, size)
+        if rng.random() < 0.5:
+            y = totals(doc, inv, right, y + 10, 180, reg, bold, size, boxed=rng.random() < 0.3)
+        else:  # one bold total line across the page
+            cv.hline(m, right, y + 6, doc.ink, 1.2)
+            cv.text(m, y + 6 + size * 1.6, rng.choice(T["total_label"]), bold, size * 1.2, doc.ink)
+            cv.text_right(right, y + 6 + size * 1.6, L.money(inv.subtotal * (1 + L.vat_rate / 100)), bold,
+                          size * 1.2, doc.ink)
+            y += 6 + size * 2.2
+    if rng.random() < 0.5:
+        y = paragraph(cv, m, y + size * 1.5, right - m, notes_text(doc, inv, rng.randint(1, 2)), reg, size * 0.9,
+                      doc.grey(60, 120), 1.3, bottom=doc.H - m)
+    if r >= 0.75 or rng.random() < 0.3:
+        qr_code(doc, m, y + size * 2, rng.uniform(50, 80))
+        y += size * 2 + 80
+    italic = doc.body.italic if rng.random() < 0.5 else reg
+    cv.text(m, y + size * 2.5, rng.choice(T["thanks"]), italic, size, doc.ink)
+    if rng.random() < 0.3:
+        signature(doc, right - 160, y + size * 5, 130, 40)
+
+
+def usage_table(doc: Doc, inv: Invoice, T: dict, x: float, y: float, w: float, reg, bold, size: float) -> float:
+    """Itemised calls, messages and data of a telecom bill: date, time, number, duration, amount."""
+    rng, L = doc.rng, doc.lang
+    rows = [[*T["cols"][:2], f"{T['cols'][2]} / {L['description']}", *T["cols"][3:]]]
+    day = inv.date - dt.timedelta(days=30)
+    for _ in range(rng.randint(4, 30)):
+        day += dt.timedelta(days=rng.choice([0, 0, 1, 2]))
+        kind = rng.choice(T["kinds"])
+        rows.append([L.date(day, 1), f"{rng.randint(7, 22):02d}:{rng.randint(0, 59):02d}",
+                     f"{doc.fake.phone_number()} {kind}", f"{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}",
+                     L.money(rng.uniform(0, 3))])
+    widths = [w * r for r in (0.15, 0.1, 0.45, 0.12, 0.18)]
+    return table(doc, x, y, widths, rows, reg, bold, size * 0.9, "lllrr", random_table_style(doc),
+                 bottom=doc.H - 120)
 
 
 def timesheet(doc: Doc) -> None:

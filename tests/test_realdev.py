@@ -1,6 +1,10 @@
-"""The real-page dev set's own parts: the scanned copy and the SOURCES table (no network, no tools)."""
+"""The real-page dev set's own parts: the scanned copy, the SOURCES table (no network, no tools) and the typesetters of
+its out-of-class kinds."""
 
 from __future__ import annotations
+
+import gzip
+import subprocess
 
 import numpy as np
 import pytest
@@ -8,11 +12,15 @@ from PIL import Image, ImageDraw
 
 from docclf.errors import UsageError
 from docclf.realdev import (
+    Doc,
     PageRecord,
+    Source,
     count_table,
+    document_pdf,
     format_sources_table,
     label_dir,
     load_sources,
+    require_tools,
     scan_degrade,
     seed_for,
     write_sources_table,
@@ -195,3 +203,22 @@ def test_pinned_scripts_install_pinned_packages():
     assert len({s.package for s in scripts}) >= 3
     assert all("==" in r for s in scripts for r in s.requires)  # pages do not move with new releases
     assert all(d.origin for s in scripts for d in s.docs)
+
+
+@pytest.mark.parametrize("name, text, words", [
+    ("tool.1.gz", b'.TH TOOL 1 "2024-01-01" "tool 1.0" "User Commands"\n.SH NAME\ntool \\- sort the widgets\n'
+                  b'.SH OPTIONS\n.TP\n.B \\-v\nprint every widget\n', ["NAME", "OPTIONS", "widgets"]),
+    ("tune.abc", b"X:1\nT:Morning Tune\nC:trad.\nM:4/4\nL:1/8\nK:G\nGABc dedB|dedB dedB|c2ec B2dB|c2A2 A2BA|\n",
+     ["Morning", "Tune", "trad."]),
+])
+def test_manual_pages_and_scores_are_typeset_by_their_real_tools(tmp_path, name, text, words):
+    """Out-of-class kinds the generator never drew come from their own typesetters: groff -man for a Debian
+    manual page, abcm2ps and Ghostscript for ABC sheet music (tools that `make system-deps` installs)."""
+    src = Source(id="t", registry="debian", package="p", version="1", licence="x",
+                 docs=(Doc(label="other", path=name, pages=(1,), name="doc"),))
+    require_tools([src])  # a clear one-line error naming the Debian package when a tool is missing
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / name).write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
+    pdf = document_pdf(src, src.docs[0], tmp_path / "pkg", tmp_path / "cache")
+    got = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert all(w in got for w in words), got[:300]

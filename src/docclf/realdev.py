@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,13 +30,16 @@ from docclf.errors import UsageError
 CLASSES = ("invoice", "letter", "presentation", "resume", "scientific_paper")
 OTHER = "other"
 REGISTRIES = {"pypi": "PyPI", "npm": "npm", "debian": "Debian"}
+# LibreOffice prints these; a .csv opens in Calc (a printed spreadsheet), a .py or .txt in Writer as plain text
 OFFICE_SUFFIXES = {".abw", ".awt", ".ott", ".otp", ".odt", ".odp", ".ods", ".ots", ".fodt", ".docx", ".doc", ".pptx",
-                   ".rtf"}
+                   ".rtf", ".csv", ".py", ".txt"}
+MAN_PAGE = re.compile(r"\.[1-9][a-z]*\.gz$")  # Debian's compressed manual pages (grep.1.gz), typeset by groff -man
 CLEAN_DPI, SCAN_DPI = 100, 150
 FIXED_DATE = "2024-06-03 10:00:00"
 # the tool, the Debian package that brings it
 TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chromium",
-         "soffice": "libreoffice-writer libreoffice-impress", "npm": "npm", "node": "nodejs", "groff": "groff",
+         "soffice": "libreoffice-writer libreoffice-impress libreoffice-calc", "npm": "npm", "node": "nodejs",
+         "groff": "groff", "abcm2ps": "abcm2ps", "ps2pdf": "ghostscript",
          "apt-get": "apt", "dpkg-deb": "dpkg"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -183,6 +187,7 @@ def require_tools(sources: list[Source]) -> None:
             suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
             needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
+            needed |= {"groff"} if MAN_PAGE.search(d.path) else {"abcm2ps", "ps2pdf"} if suffix == ".abc" else set()
     for tool in [t for t in TOOLS if t in needed]:  # poppler first: every page needs it
         if shutil.which(tool) is None:
             raise UsageError(f"{tool} is missing: install it with `apt-get install {TOOLS[tool]}` "
@@ -319,6 +324,10 @@ def document_pdf(src: Source, doc: Doc, pkg_root: Path, cache: Path) -> Path:
         _html_to_pdf(path, out, query, min_pages=max(doc.pages))
     elif suffix == ".mm":
         _groff_to_pdf(path, out)
+    elif MAN_PAGE.search(path.name):
+        _groff_to_pdf(path, out, macros="-man")
+    elif suffix == ".abc":
+        _abc_to_pdf(path, out)
     else:
         raise RuntimeError(f"no renderer for {path.suffix} files ({doc.path})")
     return out
@@ -336,12 +345,21 @@ def _office_to_pdf(path: Path, out: Path, profile: Path) -> None:
         shutil.move(Path(tmp) / f"{path.stem}.pdf", out)
 
 
-def _groff_to_pdf(path: Path, out: Path) -> None:
-    proc = subprocess.run(["groff", "-mm", "-Tpdf", path.name], cwd=path.parent, capture_output=True, timeout=120,
+def _groff_to_pdf(path: Path, out: Path, macros: str = "-mm") -> None:
+    source = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    proc = subprocess.run(["groff", macros, "-Tpdf"], input=source, cwd=path.parent, capture_output=True, timeout=120,
                           check=False)
     if proc.returncode != 0 or not proc.stdout.startswith(b"%PDF"):
         raise RuntimeError(f"groff could not typeset {path.name}: {proc.stderr.decode()[-200:]}")
     out.write_bytes(proc.stdout)
+
+
+def _abc_to_pdf(path: Path, out: Path) -> None:
+    """Sheet music in ABC notation, engraved by abcm2ps to PostScript, then to PDF by Ghostscript."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ps = Path(tmp) / f"{path.stem}.ps"
+        _run(["abcm2ps", "-O", str(ps), str(path)], timeout=120)
+        _run(["ps2pdf", str(ps), str(out)], timeout=120)
 
 
 def _html_to_pdf(path: Path, out: Path, query: str = "", min_pages: int = 1, tries: int = 3) -> None:

@@ -204,6 +204,11 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     assert unsure.label is None and "not confident" in unsure.reason
     blank = decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=0, ink=0.0)
     assert blank.label is None and "blank" in blank.reason
+    # a scanned blank page: specks and shadows, but OCR reads nothing; without OCR the same ink is not enough
+    scanned_blank = decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=1, ink=0.012)
+    assert scanned_blank.label is None and "blank" in scanned_blank.reason
+    assert decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=None, ink=0.012).label == "invoice"
+    assert decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=6, ink=0.012).label == "invoice"
     other = decide(np.array([0.1, 0.1, 0.8]), classes, cfg, n_words=50, ink=0.05)
     assert other.label is None and "none of the known classes" in other.reason
     assert other.confidence == 0.8  # how sure it is of "none of these", not the closest class's share

@@ -73,7 +73,7 @@ system-deps:  ## install Debian's chromium, chromedriver, PostgreSQL and the dev
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer libreoffice-impress"; \
-	ls /usr/lib/libreoffice/program/libscfiltlo.so >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+	command -v localc >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
 	command -v abcm2ps >/dev/null 2>&1 || missing="$$missing abcm2ps"; \
 	command -v ps2pdf >/dev/null 2>&1 || missing="$$missing ghostscript"; \
 	command -v faketime >/dev/null 2>&1 || missing="$$missing faketime"; \

@@ -38,8 +38,8 @@ CLEAN_DPI, SCAN_DPI = 100, 150
 FIXED_DATE = "2024-06-03 10:00:00"
 # the tool, the Debian package that brings it
 TOOLS = {"pdftoppm": "poppler-utils", "faketime": "faketime", "chromium": "chromium",
-         "soffice": "libreoffice-writer libreoffice-impress libreoffice-calc", "npm": "npm", "node": "nodejs",
-         "groff": "groff", "abcm2ps": "abcm2ps", "ps2pdf": "ghostscript",
+         "soffice": "libreoffice-writer libreoffice-impress", "localc": "libreoffice-calc", "npm": "npm",
+         "node": "nodejs", "groff": "groff", "abcm2ps": "abcm2ps", "ps2pdf": "ghostscript",
          "apt-get": "apt", "dpkg-deb": "dpkg"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -186,6 +186,7 @@ def require_tools(sources: list[Source]) -> None:
         for d in s.docs:
             suffix = Path(d.path.partition("?")[0]).suffix.lower()
             needed |= {"soffice", "faketime"} if suffix in OFFICE_SUFFIXES else set()
+            needed |= {"localc"} if suffix in {".csv", ".ods", ".ots"} else set()  # Writer alone cannot open them
             needed |= {"chromium"} if suffix in {".html", ".htm"} else {"groff"} if suffix == ".mm" else set()
             needed |= {"groff"} if MAN_PAGE.search(d.path) else {"abcm2ps", "ps2pdf"} if suffix == ".abc" else set()
     for tool in [t for t in TOOLS if t in needed]:  # poppler first: every page needs it

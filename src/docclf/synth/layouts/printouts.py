@@ -65,7 +65,8 @@ def _js_block(rng: random.Random) -> list[str]:
     out = [f"{'async ' if rng.random() < 0.4 else ''}function {fn}({a}, options = {{}}) {{"]
     for _ in range(rng.randint(2, 6)):
         v = rng.choice(NOUNS)
-        out += rng.choice([[f"  const {v} = {_ident(rng, 'camel')}({a});"], [f"  if (!{a}) {{", "    return null;", "  }"],
+        out += rng.choice([[f"  const {v} = {_ident(rng, 'camel')}({a});"],
+                           [f"  if (!{a}) {{", "    return null;", "  }"],
                            [f"  // {rng.choice(COMMENTS)}"], [f"  {a}.{v} = options.{v} || {rng.randint(0, 100)};"],
                            [f"  for (const {v} of {a}.{rng.choice(NOUNS)}s) {{", f"    {v}.done = true;", "  }"]])
     return out + [f"  return {a};", "}", ""]
@@ -78,8 +79,10 @@ def code_lines(rng: random.Random, n: int) -> tuple[list[str], str]:
     lines: list[str] = []
     if rng.random() < 0.4:  # a licence header
         c = {"py": "#", "js": "//", "c": " *"}[lang]
-        lines += (["/*"] if lang == "c" else []) + [f"{c} Copyright (c) {rng.randint(2005, 2024)} {rng.choice(NOUNS).capitalize()} contributors",
-                                                    f"{c} SPDX-License-Identifier: {rng.choice(['MIT', 'Apache-2.0', 'BSD-3-Clause', 'GPL-2.0'])}"]
+        year, owner = rng.randint(2005, 2024), rng.choice(NOUNS).capitalize()
+        licence = rng.choice(["MIT", "Apache-2.0", "BSD-3-Clause", "GPL-2.0"])
+        lines += (["/*"] if lang == "c" else []) + [f"{c} Copyright (c) {year} {owner} contributors",
+                                                    f"{c} SPDX-License-Identifier: {licence}"]
         lines += [" */"] if lang == "c" else []
         lines.append("")
     if lang == "py":
@@ -114,7 +117,8 @@ def code_listing(doc: Doc) -> None:
                       size, doc.ink)
         y += size * 2.5
     elif style < 0.6:  # a browser or an editor printing the file: its path at the top
-        cv.text(m, y, f"{rng.choice(['src', 'lib', 'app', 'tools'])}/{name}", mono.regular, size * 0.9, doc.grey(60, 120))
+        folder = rng.choice(["src", "lib", "app", "tools"])
+        cv.text(m, y, f"{folder}/{name}", mono.regular, size * 0.9, doc.grey(60, 120))
         y += size * 2.5
     numbers = rng.random() < 0.45
     first = rng.randint(1, 300)
@@ -215,15 +219,17 @@ MAN_SECTIONS = ["DESCRIPTION", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "FILES",
 MAN_SENTENCES = ["{cmd} reads each FILE in turn and writes the result to standard output.",
                  "With no FILE, or when FILE is -, read standard input.",
                  "Mandatory arguments to long options are mandatory for short options too.",
-                 "The exit status is 0 if the {noun} was processed, 1 if no {noun} was found and 2 if an error occurred.",
+                 "The exit status is 0 if the {noun} was processed, 1 if no {noun} was found and 2 if an error "
+                 "occurred.",
                  "If the {noun} does not exist, {cmd} creates it unless --no-create is given.",
                  "This option is ignored when standard output is not a terminal.",
                  "Report bugs to the project's issue tracker.", "Values are read from the environment first.",
                  "Lines are compared using the rules of the current locale.", "The default is {n} seconds.",
                  "Print a diagnostic for every {noun} processed.", "Do not follow symbolic links.",
                  "Use SIZE bytes for the main {noun} buffer.", "Suppress most error messages."]
-MAN_OPTIONS = ["-a, --all", "-b, --brief", "-c, --count", "-d, --dry-run", "-f, --force", "-h, --help", "-i, --ignore-case",
-               "-n, --lines=NUM", "-o, --output=FILE", "-q, --quiet", "-r, --recursive", "-s, --size=SIZE", "-t, --timeout=SEC",
+MAN_OPTIONS = ["-a, --all", "-b, --brief", "-c, --count", "-d, --dry-run", "-f, --force", "-h, --help",
+               "-i, --ignore-case", "-n, --lines=NUM", "-o, --output=FILE", "-q, --quiet", "-r, --recursive",
+               "-s, --size=SIZE", "-t, --timeout=SEC",
                "-v, --verbose", "-V, --version", "-x, --exclude=PATTERN", "--color[=WHEN]", "--null", "-z, --zero"]
 
 
@@ -258,7 +264,8 @@ def manual_page(doc: Doc) -> None:
             break
         cv.text(m, y, name, bold, size, doc.ink)
         if name == "NAME":
-            y = para(f"{cmd} - {rng.choice(VERBS)} {rng.choice(NOUNS)}s and {rng.choice(VERBS)} their {rng.choice(NOUNS)}s",
+            y = para(f"{cmd} - {rng.choice(VERBS)} {rng.choice(NOUNS)}s and "
+                     f"{rng.choice(VERBS)} their {rng.choice(NOUNS)}s",
                      ind) + size * 0.6
         elif name == "SYNOPSIS":
             for form in range(rng.randint(1, 3)):
@@ -303,10 +310,11 @@ def sheet_music(doc: Doc) -> None:
         cv.text_center(cv.w / 2, y, rng.choice(TUNE_TITLES), serif.regular, rng.uniform(15, 22), ink)
         if rng.random() < 0.5:
             y += 18
-            cv.text_center(cv.w / 2, y, rng.choice(["for piano", "Second movement", "Op. 12 No. 3", "arr. for two voices",
+            cv.text_center(cv.w / 2, y, rng.choice(["for piano", "Second movement", "Op. 12 No. 3",
+                                                    "arr. for two voices",
                                                     "from the collection"]), serif.regular, 11, ink)
-        cv.text_right(cv.w - m, y + 16, rng.choice(["trad.", doc.fake.name(), "Anon.", f"{doc.fake.last_name()} (1789)"]),
-                      serif.italic, 9.5, ink)
+        who = ["trad.", doc.fake.name(), "Anon.", f"{doc.fake.last_name()} (1789)"]
+        cv.text_right(cv.w - m, y + 16, rng.choice(who), serif.italic, 9.5, ink)
         y += 34
     sp = rng.uniform(4.5, 6.5)  # the gap between two staff lines
     grand = rng.random() < 0.35

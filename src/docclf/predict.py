@@ -66,7 +66,8 @@ def views_for_pages(clf: Any, letterboxed: np.ndarray, words: Sequence[PageWords
     """Every view the model has, for pages already letterboxed and read."""
     img = image_logits(clf, letterboxed, batch_size) if clf.model is not None else None
     txt = clf.text_view.logits(words) if clf.text_view is not None else None
-    n_words = np.array([len(w.words) if w is not None else 0 for w in words]) if words else \
+    # -1: a page not read (no OCR for it), as serving's None; 0: read, and no word found
+    n_words = np.array([len(w.words) if w is not None else -1 for w in words]) if words else \
         np.full(len(letterboxed), -1)
     return PageViews(img, txt, n_words, ink_of(letterboxed))
 

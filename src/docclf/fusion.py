@@ -22,7 +22,7 @@ BLANK_INK = 0.004  # share of dark pixels under which a page counts as blank
 # ... when OCR found next to no words: a scanned blank page carries specks, a shadow and tilted edges (the real dev
 # set's scanned near-blank pages hold 0.4-1.6% "ink"), while the sparsest real in-class page with under 3 words
 # held 15% (a picture slide)
-BLANK_INK_UNREAD = 0.02
+BLANK_INK_FEW_WORDS = 0.02
 
 
 @dataclass
@@ -176,7 +176,7 @@ def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words
     p_reject = float(probs[classes.index(cfg.reject_class)]) if cfg.reject_class in classes else 0.0
     reason = None
     if ink is not None and (ink < BLANK_INK if n_words is None else
-                            n_words < BLANK_MIN_WORDS and ink < BLANK_INK_UNREAD):
+                            n_words < BLANK_MIN_WORDS and ink < BLANK_INK_FEW_WORDS):
         reason = "the page is blank or almost blank"
     elif p_reject >= cfg.reject_above:
         reason = f"looks like none of the known classes (closest: {best_shown})"

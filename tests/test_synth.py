@@ -325,7 +325,8 @@ def test_every_layout_family_renders(cls):
     ("resume", "web_theme", 40, 2000), ("resume", "latex_cv", 60, 900), ("letter", "template_stub", 4, 120),
     ("other", "tax_form", 60, 1500), ("other", "legal_filing", 25, 700), ("other", "press_release", 80, 900),
     ("other", "fax_cover", 15, 300), ("other", "directory", 60, 900), ("other", "card_sheet", 30, 600),
-    ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300)])
+    ("other", "cover_page", 3, 200), ("other", "flyer", 20, 300), ("other", "code_listing", 100, 900),
+    ("other", "spreadsheet", 150, 1500), ("other", "manual_page", 120, 900), ("other", "sheet_music", 5, 300)])
 def test_real_page_look_alikes_record_their_words(cls, family, lo, hi):
     """The variants made after real pages the models misread: dense ERP printouts, statements, shop and hotel
     invoices, LaTeX-typeset invoices and letters, web CVs, near-empty letter templates; tax forms, legal filings,

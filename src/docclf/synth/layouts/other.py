@@ -1,6 +1,7 @@
 """Pages of no known class ("other"): forms, questionnaires, receipt photos, blank pages, calendars,
 certificates, menus and photo pages; and look-alikes of real pages models mistook for a known class: tax and
-government forms, legal filings, press releases, fax covers, directories, card sheets, covers and flyers.
+government forms, legal filings, press releases, fax covers, directories, card sheets, covers and flyers; and
+printouts of other kinds (code listings, spreadsheets, manual pages, sheet music: `printouts.py`).
 
 A model taught only the five classes names every page one of them, confidently. Trained with these
 as a class of their own, it learns what "none of these" looks and reads like, and answers null.
@@ -16,6 +17,7 @@ from typing import Any
 from docclf.synth.canvas import paragraph, wrap
 from docclf.synth.fonts import Family
 from docclf.synth.layouts.common import Company, company, lines_block, split_address
+from docclf.synth.layouts.printouts import code_listing, manual_page, sheet_music, spreadsheet
 from docclf.synth.page import Doc, new_doc
 from docclf.synth.render import barcode, logo, photo, qr_code, random_table_style, signature, table
 from docclf.synth.text import fill, for_lang, pick, random_date, vocab  # random_date: Faker's dates move with today
@@ -1174,7 +1176,9 @@ FAMILIES = (("form", form), ("questionnaire", questionnaire), ("receipt photo", 
             ("calendar", month_calendar), ("certificate", certificate), ("menu", menu), ("photo", photo_page),
             ("tax_form", tax_form), ("legal_filing", legal_filing), ("press_release", press_release),
             ("fax_cover", fax_cover), ("directory", directory), ("card_sheet", card_sheet),
-            ("cover_page", cover_page), ("flyer", flyer))
-# Shares of the class (total 31.4): form 12.7%, tax_form 11.1%, questionnaire and legal_filing 9.6% each, the rest
-# 3-8%: the look-alikes of real pages models mistook for a class take half of it without any one dominating.
-WEIGHTS = (4, 3, 2.5, 2, 1, 1, 1, 1, 3.5, 3, 2.2, 2, 1.2, 1.2, 1.8, 1)
+            ("cover_page", cover_page), ("flyer", flyer), ("code_listing", code_listing),
+            ("spreadsheet", spreadsheet), ("manual_page", manual_page), ("sheet_music", sheet_music))
+# Shares of the class (total 37.4): form 10.7%, tax_form 9.4%, questionnaire and legal_filing 8.0% each, the rest
+# 2.7-6.7%: the look-alikes of real pages models mistook for a class take 40% of it without any one dominating;
+# the printouts (code, spreadsheets, manual pages, scores) 16%.
+WEIGHTS = (4, 3, 2.5, 2, 1, 1, 1, 1, 3.5, 3, 2.2, 2, 1.2, 1.2, 1.8, 1, 1.5, 1.5, 1.5, 1.5)

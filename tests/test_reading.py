@@ -209,9 +209,13 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     assert scanned_blank.label is None and "blank" in scanned_blank.reason
     assert decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=None, ink=0.012).label == "invoice"
     assert decide(np.array([0.9, 0.05, 0.05]), classes, cfg, n_words=6, ink=0.012).label == "invoice"
-    other = decide(np.array([0.1, 0.1, 0.8]), classes, cfg, n_words=50, ink=0.05)
+    other = decide(np.array([0.05, 0.05, 0.9]), classes, cfg, n_words=50, ink=0.05)
     assert other.label is None and "none of the known classes" in other.reason
-    assert other.confidence == 0.8  # how sure it is of "none of these", not the closest class's share
+    assert other.confidence == 0.9  # how sure it is of "none of these", not the closest class's share
+    # under reject_above (0.8 by default) the page is answered: real in-class pages keep some "none of these"
+    assert decide(np.array([0.3, 0.05, 0.65]), classes, cfg, n_words=50, ink=0.05).label == "invoice"
+    assert decide(np.array([0.3, 0.05, 0.65]), classes, FusionConfig(abstain_below=0.6, reject_class="other",
+                                                                       reject_above=0.6), n_words=50, ink=0.05).label is None
     # the reject class's share is judged once, by reject_above: invoice holds 0.35 / 0.55 = 0.64 of the rest
     half = decide(np.array([0.35, 0.2, 0.45]), classes, cfg, n_words=50, ink=0.05)
     assert half.label == "invoice" and abs(half.confidence - 0.35 / 0.55) < 1e-9
@@ -251,7 +255,7 @@ def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_tr
     args = [a for a in fast_train_args]
     args[args.index("--modality") + 1] = "fusion"
     code = run(["train", "--data-dir", str(data), *args, "--epochs", "1", "--output-dir", "out",
-                "--mlflow-experiment", "reading", "--no-log-model"])
+                "--mlflow-experiment", "reading", "--no-log-model", "--reject-above", "0.7"])
     assert code == 0
     capsys.readouterr()
     # evaluate OCRs the test pages (no sidecars used): words carry the class
@@ -278,7 +282,8 @@ def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_tr
     page = next((data / "test" / "letter").glob("*.png"))
     body = client.post("/predict", data={"file": (io.BytesIO(page.read_bytes()), page.name)}).get_json()
     assert body["label"] == "letter" and set(body["views"]) == {"image", "text"} and body["ocr_seconds"] > 0
-    assert client.get("/model").get_json()["views"] == ["image", "text"]
+    details = client.get("/model").get_json()
+    assert details["views"] == ["image", "text"] and details["reject_above"] == 0.7  # the trained model's setting
     blank = io.BytesIO()
     Image.new("RGB", (425, 550), "white").save(blank, "PNG")
     body = client.post("/predict", data={"file": (io.BytesIO(blank.getvalue()), "blank.png")}).get_json()

@@ -224,6 +224,7 @@ class TrainConfig:
     text_c: float = opt(4.0, "text view: inverse regularisation strength of its logistic regression")
     abstain_below: float = opt(0.4, "answer 'none of these' (label null) when the best class's share of the "
                                     "known classes is under this (0: never)")
+    reject_above: float = opt(0.8, "with an 'other' class: answer 'none of these' when its probability reaches this")
 
     @property
     def monitor(self) -> str:  # the seed's name for --metric
@@ -243,6 +244,8 @@ class TrainConfig:
         for name in ("mixup", "cutmix"):
             if getattr(self, name) < 0:
                 raise UsageError(f"--{name} must be 0 (off) or positive, got {getattr(self, name)}")
+        if not 0 < self.reject_above <= 1:
+            raise UsageError(f"--reject-above must be in (0, 1], got {self.reject_above}")
         if not 0 < self.crop_scale_min <= 1:
             raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
 

@@ -68,9 +68,10 @@ def view_report(probs: np.ndarray, labels: np.ndarray, classes: list[str]) -> di
 
 
 def calibrate(image_val: np.ndarray | None, text_val: np.ndarray | None, has_text: np.ndarray,
-              labels: np.ndarray, abstain_below: float, reject_class: str | None = None) -> FusionConfig:
+              labels: np.ndarray, abstain_below: float, reject_class: str | None = None,
+              reject_above: float = FusionConfig.reject_above) -> FusionConfig:
     """Temperatures per view fitted on validation logits (NLL), the fusion's settings around them."""
-    fc = FusionConfig(abstain_below=abstain_below, reject_class=reject_class)
+    fc = FusionConfig(abstain_below=abstain_below, reject_class=reject_class, reject_above=reject_above)
     if image_val is not None:
         fc.image_temperature = fit_temperature(image_val, labels)
     if text_val is not None:

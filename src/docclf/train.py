@@ -626,7 +626,8 @@ def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
         has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
         text_val, text_ev = t.text_view.logits(words_val), t.text_view.logits(words_ev)
     reject = OTHER_CLASS if OTHER_CLASS in t.classes else None
-    t.fusion = calibrate(t.split_logits(val), text_val, has_val, val.labels, t.cfg.abstain_below, reject)
+    t.fusion = calibrate(t.split_logits(val), text_val, has_val, val.labels, t.cfg.abstain_below, reject,
+                         t.cfg.reject_above)
     log.info("calibrated on val: image temperature %.2f, text temperature %.2f%s", t.fusion.image_temperature,
              t.fusion.text_temperature, f"; pages like '{reject}' are answered as none of these" if reject else "")
     return fused_reports(t.split_logits(ev), text_ev, has_ev, ev.labels, t.classes, t.fusion)
@@ -674,7 +675,7 @@ def _train_text_only(cfg: TrainConfig) -> TrainResult:
         from docclf.config import OTHER_CLASS
 
         fusion = calibrate(None, tv.logits(words_val), has_val, labels["val"], cfg.abstain_below,
-                           OTHER_CLASS if OTHER_CLASS in classes else None)
+                           OTHER_CLASS if OTHER_CLASS in classes else None, cfg.reject_above)
         split = "test" if "test" in splits else "val"
         words_ev = split_words(paths[split], cfg, noisy=True, seed=cfg.seed + 2, progress=cfg.progress)
         has_ev = np.array([w is not None and bool(w.words) for w in words_ev])

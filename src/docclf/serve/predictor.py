@@ -186,7 +186,8 @@ class Predictor:
                 "classes": [c for c in self.classes if c != self.fusion.reject_class],
                 "input_size": [3, self.pcfg.image_size, self.pcfg.image_size],
                 "preprocess": self.pcfg.to_dict(), "views": self.views_used,
-                "abstain_below": self.fusion.abstain_below}
+                "abstain_below": self.fusion.abstain_below,
+                "reject_above": self.fusion.reject_above if self.fusion.reject_class else None}
 
 
 class TorchPredictor(Predictor):

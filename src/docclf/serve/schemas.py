@@ -105,6 +105,8 @@ class ModelDetails(_Body):
     preprocess: dict[str, Any]
     views: list[str] = Field(description="what the model uses: image, and text (OCR) for a reading model")
     abstain_below: float = Field(description="confidence under which the answer is label null")
+    reject_above: float | None = Field(None, description="probability of the model's 'none of these' class at which "
+                                                         "the answer is label null (null: the model has no such class)")
     reload: ReloadStatus
 
 

@@ -18,7 +18,7 @@ import torch
 from conftest import pausing_python, wait_until_stopped
 from docclf.cli import run
 from docclf.config import build_config
-from docclf.train import Trainer, TrainConfig, train
+from docclf.train import Trainer, TrainConfig, epochs_within, train
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,6 +53,28 @@ def test_train_cli_tracks_run_and_saves_checkpoints(tiny_dataset, fast_train_arg
     assert ckpt["mlflow_run_id"] == r.info.run_id and ckpt["preprocess"]["image_size"] == 64
     assert "optimizer" in ckpt and ckpt["config"]["lr"] == 2e-3  # --lr auto, from random initialisation
     assert f"run {r.info.run_id}" in capsys.readouterr().out
+
+
+def test_epochs_within_a_time_budget():
+    # 35 min, 200 s gone by the end of epoch 1, 80 s an epoch: one epoch's time kept for the test split and the
+    # model, (2100 - 200 - 80) // 80 = 22 more epochs
+    assert epochs_within(35 * 60, 200, 80, done=1, requested=30) == 23
+    assert epochs_within(35 * 60, 200, 20, done=1, requested=30) == 30  # fast enough: --epochs as asked
+    assert epochs_within(0, 10_000, 80, done=1, requested=30) == 30  # 0: no limit
+    assert epochs_within(60, 200, 80, done=1, requested=30) == 1  # over budget already: stop after this epoch
+
+
+def test_a_run_over_its_time_budget_trains_fewer_epochs_and_says_so(tiny_dataset, fast_train_args, caplog):
+    # 0.001 min: spent before epoch 1 ends on any machine, so the run stops there, with a finished MLflow run
+    code = run(["train", "--data-dir", str(tiny_dataset), *fast_train_args, "--epochs", "3", "--time-budget", "0.001",
+                "--mlflow-experiment", "budget", "--output-dir", "out", "--no-log-model"])
+    assert code == 0
+    ckpt = torch.load("out/last.pth", weights_only=True)
+    assert ckpt["state"]["epoch"] == 1 and ckpt["state"]["epochs"] == 1  # decided once: a resumed run keeps it
+    r = _only_run("budget")
+    assert r.info.status == "FINISHED" and r.data.tags["epochs_planned"] == "1"
+    assert r.data.params["epochs"] == "3" and r.data.params["time_budget"] == "0.001"
+    assert "1 of the 3 epochs fit in --time-budget" in caplog.text
 
 
 def test_config_file_and_command_line_precedence(tiny_dataset, tmp_path):
@@ -175,7 +197,7 @@ def test_missing_data_dir(capsys, fast_train_args):
     assert "nowhere does not exist" in _one_line_error(capsys)
 
 
-@pytest.mark.parametrize("option", ["--mixup", "--cutmix", "--ema-decay", "--reject-above"])
+@pytest.mark.parametrize("option", ["--mixup", "--cutmix", "--ema-decay", "--reject-above", "--time-budget"])
 def test_negative_regularisation_option(option, capsys, fast_train_args):
     assert run(["train", "--data-dir", "nowhere", *fast_train_args, option, "-0.5"]) == 2
     assert f"{option} must be" in _one_line_error(capsys)

@@ -169,6 +169,8 @@ class TrainConfig:
                                           "3x faster to train than large), mobilenetv3_large, efficientnet_b0 "
                                           "or a timm name")
     epochs: int = opt(30, "training epochs")
+    time_budget: float = opt(35.0, "minutes the whole run may take (0: no limit); after epoch 1, when --epochs would "
+                                   "not fit, the run trains for as many as fit, its learning rate decaying over them")
     batch_size: int = opt(32, "images per batch (per process under torchrun)")
     lr: float = opt(0.0, "peak learning rate (AdamW); 0 = auto: 3e-4 with ImageNet weights, 2e-3 from random "
                          "initialisation (what trained best from scratch here)")
@@ -244,6 +246,8 @@ class TrainConfig:
         for name in ("mixup", "cutmix"):
             if getattr(self, name) < 0:
                 raise UsageError(f"--{name} must be 0 (off) or positive, got {getattr(self, name)}")
+        if self.time_budget < 0:
+            raise UsageError(f"--time-budget must be 0 (no limit) or a number of minutes, got {self.time_budget}")
         if not 0 < self.reject_above <= 1:
             raise UsageError(f"--reject-above must be in (0, 1], got {self.reject_above}")
         if not 0 < self.crop_scale_min <= 1:

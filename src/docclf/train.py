@@ -36,6 +36,7 @@ class TrainState:
     """What changes during training; saved whole in every checkpoint."""
 
     epoch: int = 0  # epochs completed
+    epochs: int = 0  # epochs the run trains: --epochs, or fewer to fit --time-budget (0 until epoch 1 has decided)
     step: int = 0  # optimiser steps completed
     best_metric: float | None = None
     best_epoch: int = 0
@@ -101,6 +102,17 @@ def resolve_amp(pref: bool | None, device: torch.device) -> torch.dtype | None:
     return torch.bfloat16 if pref else None
 
 
+def epochs_within(budget_s: float, elapsed_s: float, epoch_s: float, done: int, requested: int) -> int:
+    """The epochs a run trains: `requested`, or as many as end within `budget_s` at `epoch_s` an epoch.
+
+    One epoch's time is kept in hand for what follows the last (the test split, calibration, the MLflow model).
+    """
+    if budget_s <= 0:
+        return requested
+    left = budget_s - elapsed_s - epoch_s
+    return max(done, min(requested, done + int(left // max(epoch_s, 1e-9))))
+
+
 def lr_at(step: int, total: int, warmup: int, peak: float, floor_ratio: float = 0.01) -> float:
     """Linear warm-up to `peak`, then cosine decay to `peak * floor_ratio`."""
     if warmup and step < warmup:
@@ -116,6 +128,7 @@ class Trainer:
     """Holds the pieces of one run so that the loop's functions take few arguments."""
 
     def __init__(self, cfg: TrainConfig):
+        self.started = time.monotonic()  # --time-budget counts from here
         self.cfg = cfg
         self.dist = init_distributed(cfg.device)
         self.device = resolve_device(cfg.device, self.dist)
@@ -222,6 +235,29 @@ class Trainer:
         if ckpt.get("scaler"):
             self.scaler.load_state_dict(ckpt["scaler"])
         self.state = TrainState(**ckpt["state"])
+        if self.state.epoch and not self.state.epochs:  # a checkpoint from before --time-budget: keep its schedule
+            self.state.epochs = self.cfg.epochs
+
+    @property
+    def epochs(self) -> int:
+        """The epochs this run trains (the learning rate decays over them)."""
+        return self.state.epochs or self.cfg.epochs
+
+    def plan_epochs(self, epoch_seconds: float) -> None:
+        """After the first epoch: fit the run to --time-budget (decided once; a resumed run keeps it)."""
+        cfg = self.cfg
+        # every process must plan the same: average their clocks
+        clocks = self._all_reduce(torch.tensor([epoch_seconds, time.monotonic() - self.started],
+                                               dtype=torch.float64)) / self.dist.world
+        per_epoch, elapsed = float(clocks[0]), float(clocks[1])
+        self.state.epochs = epochs_within(cfg.time_budget * 60, elapsed, per_epoch, self.state.epoch, cfg.epochs)
+        if self.state.epochs < cfg.epochs:
+            log.warning("time budget: an epoch takes %.0f s, so %d of the %d epochs fit in --time-budget %g min; "
+                        "training for %d, the learning rate decaying over them (--time-budget 0: no limit)",
+                        per_epoch, self.state.epochs, cfg.epochs, cfg.time_budget, self.state.epochs)
+            if self.tracker:
+                self.tracker.set_tags({"epochs_planned": self.state.epochs,
+                                       "epochs_cut_by": f"--time-budget {cfg.time_budget:g} min"})
 
     def _train_batches(self, epoch: int) -> list[np.ndarray]:
         return batch_indices(len(self.splits["train"]), self.cfg.batch_size, shuffle=True, seed=self.cfg.seed,
@@ -248,13 +284,13 @@ class Trainer:
         g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch * 16 + self.dist.rank)
         aug = cfg.augment()
         batches = self._train_batches(epoch)
-        total_steps = cfg.epochs * self.steps_per_epoch
+        total_steps = self.epochs * self.steps_per_epoch
         warmup = int(cfg.warmup_epochs * self.steps_per_epoch)
         loss_sum = torch.zeros((), device=self.device)
         correct = torch.zeros((), device=self.device, dtype=torch.long)
         seen, start = 0, time.perf_counter()
         bar = tqdm(iterate_batches(self.splits["train"], batches, self._num_workers(), self.device.type == "cuda"),
-                   total=len(batches), desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False,
+                   total=len(batches), desc=f"epoch {epoch}/{self.epochs}", unit="batch", leave=False,
                    disable=not (cfg.progress and self.dist.main))
         for images, labels in bar:
             if self.stop_requested(per_batch=True):
@@ -512,7 +548,8 @@ def _note_stop(t: Trainer, when: str) -> None:
 def _fit(t: Trainer) -> TrainResult:
     cfg, state = t.cfg, t.state
     stopped_early = False
-    for epoch in range(state.epoch + 1, cfg.epochs + 1):
+    while state.epoch < t.epochs:
+        epoch, epoch_start = state.epoch + 1, time.monotonic()
         metrics = t.train_epoch(epoch)
         if metrics is None:
             _note_stop(t, f"during epoch {epoch}")
@@ -522,6 +559,8 @@ def _fit(t: Trainer) -> TrainResult:
         summary = summarize(cm, t.classes)
         metrics.update(val_loss=val_loss, val_accuracy=summary["accuracy"], val_f1=summary["macro_f1"])
         state.epoch = epoch
+        if not state.epochs:
+            t.plan_epochs(time.monotonic() - epoch_start)
         state.history.append({"epoch": epoch, **metrics})
         monitored = metrics[cfg.monitor]
         better = t.improved(monitored)
@@ -537,13 +576,13 @@ def _fit(t: Trainer) -> TrainResult:
                 t.save("best.pth", ckpt)
             t.tracker.log_metrics(metrics, step=epoch)
             log.info("epoch %d/%d  train_loss %.4f  train_acc %.3f  val_loss %.4f  val_acc %.3f  val_f1 %.3f  "
-                     "%.0f img/s%s", epoch, cfg.epochs, metrics["train_loss"], metrics["train_accuracy"], val_loss,
+                     "%.0f img/s%s", epoch, t.epochs, metrics["train_loss"], metrics["train_accuracy"], val_loss,
                      metrics["val_accuracy"], metrics["val_f1"], metrics["images_per_second"],
                      "  *best*" if better else "")
             if cfg.metrics_file:
                 with open(cfg.metrics_file, "a") as fh:
                     fh.write(json.dumps({"epoch": epoch, **metrics}) + "\n")
-        if epoch < cfg.epochs and t.stop_requested():
+        if epoch < t.epochs and t.stop_requested():
             _note_stop(t, f"after epoch {epoch}")
             stopped_early = True
             break

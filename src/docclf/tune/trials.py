@@ -309,7 +309,9 @@ class Search:
 
     def _train_args(self, params: dict[str, Any], run_name: str, tdir: Path, slot: Slot) -> list[str]:
         cfg = self.cfg
-        args = ["train", "--data-dir", cfg.data_dir, "--epochs", str(cfg.epochs), "--metric", cfg.metric,
+        # --time-budget 0: every trial trains the epochs the search asked for, which its pruner counts on
+        args = ["train", "--data-dir", cfg.data_dir, "--epochs", str(cfg.epochs), "--time-budget", "0",
+                "--metric", cfg.metric,
                 "--mlflow-experiment", cfg.mlflow_experiment, "--mlflow-run-name", run_name,
                 "--tracking-uri", self.parent.uri, "--parent-run-id", self.parent.run_id,
                 "--output-dir", str(tdir), "--metrics-file", str(tdir / "metrics.jsonl"),

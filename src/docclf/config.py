@@ -169,7 +169,7 @@ class TrainConfig:
                                           "3x faster to train than large), mobilenetv3_large, efficientnet_b0 "
                                           "or a timm name")
     epochs: int = opt(30, "training epochs")
-    time_budget: float = opt(35.0, "minutes the whole run may take (0: no limit); after epoch 1, when --epochs would "
+    time_budget: float = opt(30.0, "minutes the whole run may take (0: no limit); after epoch 1, when --epochs would "
                                    "not fit, the run trains for as many as fit, its learning rate decaying over them")
     batch_size: int = opt(32, "images per batch (per process under torchrun)")
     lr: float = opt(0.0, "peak learning rate (AdamW); 0 = auto: 3e-4 with ImageNet weights, 2e-3 from random "

@@ -248,7 +248,7 @@ class Trainer:
         cfg = self.cfg
         # every process must plan the same: average their clocks
         clocks = self._all_reduce(torch.tensor([epoch_seconds, time.monotonic() - self.started],
-                                               dtype=torch.float64)) / self.dist.world
+                                               device=self.device)) / self.dist.world  # NCCL reduces on the GPU
         per_epoch, elapsed = float(clocks[0]), float(clocks[1])
         self.state.epochs = epochs_within(cfg.time_budget * 60, elapsed, per_epoch, self.state.epoch, cfg.epochs)
         if self.state.epochs < cfg.epochs:

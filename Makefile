@@ -89,8 +89,12 @@ system-deps:  ## install Debian's chromium, chromedriver, PostgreSQL and the dev
 realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/realdev (pinned public pages; never train on it)
 	$(PY) scripts/build_realdev.py
 
-test: $(VENV)/.installed ocr-deps system-deps  ## run the test suite
-	$(PY) -m pytest -q
+# two workers: most tests wait on a subprocess's imports or a server, so the suite on one worker used about
+# one of CI's two cores. worksteal hands out single tests (a long file's tests spread over both workers) and
+# starts each worker on a contiguous half, so few module fixtures are built twice.
+TEST_WORKERS ?= 2
+test: $(VENV)/.installed ocr-deps system-deps  ## run the test suite (TEST_WORKERS=1 for one process)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: $(VENV)/.installed ocr-deps  ## run the tests that start no services, API servers or browser
 	$(PY) -m pytest -q -m "not services and not live"

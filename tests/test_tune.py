@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -25,7 +26,7 @@ from docclf.config import build_config
 from docclf.errors import UsageError
 from docclf.tune import TuneConfig, describe_plan, make_plan, run_search
 from docclf.tune.results import ranked_rows
-from docclf.tune.trials import Search, TrialWatch, read_new_epochs
+from docclf.tune.trials import Search, TrialWatch, _terminate, read_new_epochs
 
 REPO = Path(__file__).resolve().parents[1]
 # Tiny trials: one small model at 32 px; everything the tuner does not set goes after `--`.
@@ -210,6 +211,25 @@ def test_a_repeated_draw_reuses_the_finished_result():
     assert again.state == TrialState.COMPLETE and again.value == 0.7
     assert again.user_attrs["duplicate_of"] == 0 and again.user_attrs["epochs_run"] == 0
     assert again.user_attrs["run_id"] == "run-0"
+
+
+# a training that forked a helper which outlives it by a moment (as a cache worker can on a loaded machine)
+_STRAGGLER = """
+import os, signal, sys, time
+if os.fork() == 0:
+    signal.signal(signal.SIGTERM, lambda *_: None)
+    time.sleep(1.5)
+    os._exit(0)
+time.sleep(120)
+"""
+
+
+def test_a_stopped_trial_leaves_none_of_its_processes_running():
+    proc = subprocess.Popen([sys.executable, "-c", _STRAGGLER, "straggler-marker"], start_new_session=True)
+    wait_for(lambda: len(trial_processes("straggler-marker")) == 2, 30, "the training and its helper")
+    _terminate(proc, threading.Event())
+    assert proc.returncode == -signal.SIGTERM
+    assert not trial_processes("straggler-marker")
 
 
 # --------------------------------------------------------------------------- real searches

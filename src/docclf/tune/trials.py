@@ -496,6 +496,25 @@ def _terminate(proc: subprocess.Popen, kill: threading.Event, grace: float = 60.
         except ProcessLookupError:
             pass
         proc.wait()
+    _wait_for_group(proc.pid)
+
+
+def _wait_for_group(pgid: int, timeout: float = 10.0) -> None:
+    """Wait for the rest of the trial's process group (processes the training forked) to end too: they had the
+    same signal, but on a loaded machine one could outlive the training by a moment, and the tuner, once it
+    returns, must leave nothing of its trials running. SIGKILL whatever is left at the timeout (a group whose
+    members are zombies that nothing reaps also waits that long)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _wait_all(done: list[bool]) -> None:

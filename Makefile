@@ -93,11 +93,11 @@ realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/
 # one of CI's two cores. worksteal hands out single tests (a long file's tests spread over both workers) and
 # starts each worker on a contiguous half, so few module fixtures are built twice.
 TEST_WORKERS ?= 2
-test: $(VENV)/.installed ocr-deps system-deps  ## run the test suite (TEST_WORKERS=1 for one process)
+test: $(VENV)/.installed ocr-deps system-deps  ## run the test suite (on TEST_WORKERS=2 workers)
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 test-fast: $(VENV)/.installed ocr-deps  ## run the tests that start no services, API servers or browser
-	$(PY) -m pytest -q -m "not services and not live"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not services and not live"
 
 screenshots: $(VENV)/.installed system-deps  ## photograph the MLflow UI for the README (docs/img/), after make demo
 	$(PY) scripts/screenshots.py --tracking-uri sqlite:///mlflow.db --experiment demo --model-name doc_classifier --out docs/img

@@ -116,6 +116,8 @@ def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, 
     done = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
     combos = [tuple(sorted(t.params.items())) for t in done]
     assert len(done) == 4 and len(set(combos)) == 4, combos  # the grid, split, none twice
+    # each worker waited for the other's trials before reporting the whole study
+    assert all(json.loads(Path(f"w{i}.json").read_text())["counts"] == {"COMPLETE": 4} for i in range(2))
 
     # `python mlflow_utils.py ARGS` and `python export_model.py ARGS` are `docclf registry|export ARGS`: run
     # here, they skip five interpreter start-ups (the scripts as processes: test_seed_commands, test_registry)

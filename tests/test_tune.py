@@ -379,21 +379,3 @@ def test_two_workers_split_a_grid_without_duplicates(tiny_dataset, tmp_path):
     parent_ids = {r["mlflow"]["parent_run_id"] for r in reports}
     assert len(parent_ids) == 1  # one study, one parent run
     assert len(children_of(parent_ids.pop())) == 4
-
-
-@pytest.mark.slow
-@pytest.mark.services
-def test_two_workers_share_a_grid_on_postgresql(tiny_dataset, tmp_path):
-    from services import postgres_cluster
-
-    lrs = [1e-3, 2e-3, 3e-3]
-    with postgres_cluster() as mlflow_db:
-        storage = mlflow_db.rsplit("/", 1)[0] + "/optuna"
-        workers = [start_tuner(cli_args(tiny_dataset, lrs=lrs, storage=storage, output=f"w{i}.json"),
-                               tmp_path / f"w{i}.log") for i in range(2)]
-        for i, w in enumerate(workers):
-            assert w.wait(300) == 0, (tmp_path / f"w{i}.log").read_text()[-3000:]
-        trials = load_trials("tune-test-grid", storage)
-    assert len(trials) == 3 and {t.state for t in trials} == {TrialState.COMPLETE}
-    assert sorted(t.params["lr"] for t in trials) == lrs
-    assert all(json.loads(Path(f"w{i}.json").read_text())["counts"] == {"COMPLETE": 3} for i in range(2))

@@ -75,8 +75,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def trial_processes(marker: str) -> list[int]:
-    """Pids of live processes whose command line mentions `marker` (a trial's output folder)."""
+def trial_processes(*markers: str) -> list[int]:
+    """Pids of live processes whose command line mentions every marker: a trial's folder name and this test's
+    data folder (under `make test` another worker's search runs a "trial-0001" of its own at the same time)."""
     pids = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -85,7 +86,7 @@ def trial_processes(marker: str) -> list[int]:
                 state = (proc / "stat").read_text().split(")")[-1].split()[0]
             except OSError:
                 continue
-            if marker in cmd and state != "Z":
+            if all(m in cmd for m in markers) and state != "Z":
                 pids.append(int(proc.name))
     return pids
 
@@ -338,14 +339,15 @@ def test_interrupted_then_killed_tuner_resumes_without_rerunning_finished_trials
     assert "interrupted" in trials[1].user_attrs["error"]
     retry = [t for t in trials if t.system_attrs.get("failed_trial") == 1]
     assert len(retry) == 1 and retry[0].state == TrialState.WAITING and retry[0].params == trials[1].params
-    assert not trial_processes("trial-0001")
+    assert not trial_processes("trial-0001", str(tiny_dataset))
 
     # 2. A second tuner is killed outright while it re-runs that trial: its training dies with it.
     tuner = start_tuner(args, tmp_path / "run2.log")
     wait_for(lambda: running() == [retry[0].number], 300, "the re-queued trial to run")
     tuner.kill()
     tuner.wait(30)
-    wait_for(lambda: not trial_processes(f"trial-{retry[0].number:04d}"), 30, "the orphaned training to end")
+    wait_for(lambda: not trial_processes(f"trial-{retry[0].number:04d}", str(tiny_dataset)), 30,
+             "the orphaned training to end")
 
     # 3. The same command again: the dead worker's trial goes stale and is re-run; #0 is not.
     result = run_search(tune_config(tiny_dataset, lrs=lrs, epochs=2))

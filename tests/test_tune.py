@@ -214,7 +214,7 @@ def test_a_repeated_draw_reuses_the_finished_result():
     assert again.user_attrs["run_id"] == "run-0"
 
 
-# a training that forked a helper which outlives it by a moment (as a cache worker can on a loaded machine)
+# a training that forked a helper which outlives it by a moment (it ignores SIGTERM for 1.5 s)
 _STRAGGLER = """
 import os, signal, sys, time
 if os.fork() == 0:

@@ -481,40 +481,37 @@ class Search:
 
 def _terminate(proc: subprocess.Popen, kill: threading.Event, grace: float = 60.0) -> None:
     """SIGTERM the trial's process group (training saves its epoch and ends its run), SIGKILL if slow."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGKILL if kill.is_set() else signal.SIGTERM)
-    except ProcessLookupError:
+    if proc.poll() is not None or not _signal_group(proc.pid, signal.SIGKILL if kill.is_set() else signal.SIGTERM):
         return
     deadline = time.monotonic() + grace
     while proc.poll() is None and time.monotonic() < deadline and not kill.is_set():
         time.sleep(0.2)
     if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _signal_group(proc.pid, signal.SIGKILL)
         proc.wait()
     _wait_for_group(proc.pid)
 
 
 def _wait_for_group(pgid: int, timeout: float = 10.0) -> None:
     """Wait for the rest of the trial's process group (processes the training forked) to end too: they had the
-    same signal, but on a loaded machine one could outlive the training by a moment, and the tuner, once it
-    returns, must leave nothing of its trials running. SIGKILL whatever is left at the timeout (a group whose
-    members are zombies that nothing reaps also waits that long)."""
+    same signal but may take a moment longer to exit, and the tuner, once it returns, must leave nothing of its
+    trials running. SIGKILL whatever is left at the timeout (a group whose members are zombies that nothing
+    reaps also waits that long)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        if not _signal_group(pgid, 0):  # signal 0: only asks whether any member is left
             return
         time.sleep(0.05)
+    _signal_group(pgid, signal.SIGKILL)
+
+
+def _signal_group(pgid: int, sig: int) -> bool:
+    """Send `sig` to a process group; False when the group is gone."""
     try:
-        os.killpg(pgid, signal.SIGKILL)
+        os.killpg(pgid, sig)
     except ProcessLookupError:
-        pass
+        return False
+    return True
 
 
 def _wait_all(done: list[bool]) -> None:

@@ -16,7 +16,29 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from ordering import SHARED_SCOPES, long_first
+
 TINY_CLASSES = ["invoice", "letter", "presentation", "resume", "scientific_paper"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `make test` (pytest-xdist, worksteal) each worker starts with its share of the long tests. Only the
+    workers collect, and xdist sets their --dist to "no"; the order suits its other modes as well."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    if workers > 1:
+        items[:] = long_first(items, workers, _long_seconds, lambda it: it.nodeid.split("::")[0], _shares_module)
+
+
+def _long_seconds(item: pytest.Item) -> float | None:
+    mark = item.get_closest_marker("long")
+    return float(mark.args[0]) if mark else None
+
+
+def _shares_module(item: pytest.Item) -> bool:
+    # pytest keeps which fixture definitions a test uses here; were that to change, a long test's module fixture
+    # would only be built once more, not wrongly
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(d.scope in SHARED_SCOPES for ds in defs.values() for d in ds)
 
 
 def draw_tiny_page(cls_index: int, seed: int, size: tuple[int, int] = (90, 120)) -> Image.Image:

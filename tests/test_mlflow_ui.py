@@ -128,6 +128,7 @@ def _assert_created_by_and_source(text: str, run) -> None:
 # --------------------------------------------------------------------------- what the browser shows
 
 
+@pytest.mark.long(60)
 @pytest.mark.services
 @pytest.mark.slow
 def test_run_page_shows_creator_source_data_and_description(store, ui, browser):

@@ -11,6 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.long(35)
 def test_seed_smoke_test_script_passes():
     """`python test_mlflow_integration.py` trains, then checks params, metrics, tags, artifacts, model."""
     proc = subprocess.run([sys.executable, str(REPO / "test_mlflow_integration.py")], capture_output=True,
@@ -27,6 +28,7 @@ def test_train_script_help_lists_seed_options():
         assert flag in proc.stdout
 
 
+@pytest.mark.long(170)
 @pytest.mark.live
 @pytest.mark.slow
 def test_seed_full_pipeline_script_passes():

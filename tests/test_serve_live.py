@@ -145,6 +145,7 @@ def test_concurrent_requests_all_succeed(live):
     assert 'status="500"' not in metrics
 
 
+@pytest.mark.long(35)
 def test_hot_reload_under_traffic_fails_no_request(live, tiny):
     page = image_bytes()
     stop = threading.Event()

@@ -56,6 +56,7 @@ def _train_cmd(data: Path, *extra: str) -> list[str]:
             "--threads", "1", *extra]
 
 
+@pytest.mark.long(20)
 def test_training_run_lands_in_postgres_and_s3(server_env):
     pg, s3, server, data = server_env
     proc = subprocess.run(_train_cmd(data, "--epochs", "2", "--mlflow-experiment", "team",
@@ -72,6 +73,7 @@ def test_training_run_lands_in_postgres_and_s3(server_env):
     assert not Path("mlruns").exists() and not Path("mlartifacts").exists()  # nothing fell back to disk
 
 
+@pytest.mark.long(40)
 def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_path):
     """Stop the server after epoch 1; training goes on, buffers metrics, and sends them when it is back."""
     pg, s3, server, data = server_env
@@ -97,6 +99,7 @@ def test_tracking_server_outage_mid_run_does_not_stop_training(server_env, tmp_p
     assert _pg_rows(pg, f"SELECT status FROM runs WHERE run_uuid = '{run_id}'") == [("FINISHED",)]
 
 
+@pytest.mark.long(120)
 def test_team_workflow_search_registry_export_and_api_on_the_server(server_env, tmp_path, capsys):
     """Two tuning workers share a PostgreSQL study; the best model is registered, validated, promoted,
     exported and served from the tracking server; every row and object is where it should be."""

@@ -90,6 +90,7 @@ def test_config_file_and_command_line_precedence(tiny_dataset, tmp_path):
     assert run(["train", "--config", str(cfg_file)]) == 2
 
 
+@pytest.mark.long(35)
 def test_sigterm_then_resume_continues_same_run(tiny_dataset, fast_train_args, tmp_path):
     """Kill during training: run KILLED, last epoch kept; --resume auto finishes the same run."""
     metrics_file, log_file = tmp_path / "metrics.jsonl", tmp_path / "killed.log"
@@ -166,6 +167,7 @@ def test_evaluate_command_on_checkpoint_run_and_dataset(tiny_dataset, fast_train
     assert "accuracy" in text and "images 80" in text and "confusion matrix" in text
 
 
+@pytest.mark.long(30)
 @pytest.mark.slow
 def test_ddp_two_cpu_processes(tiny_dataset):
     torchrun = Path(sys.executable).with_name("torchrun")

@@ -236,6 +236,7 @@ def test_a_stopped_trial_leaves_none_of_its_processes_running():
 # --------------------------------------------------------------------------- real searches
 
 
+@pytest.mark.long(50)
 @pytest.mark.slow
 def test_grid_runs_every_combination_once_ranked_in_json_and_mlflow(tiny_dataset, capsys):
     cfg = tune_config(tiny_dataset, lrs=[1e-3, 3e-3], batch_sizes=[4, 8], n_jobs=2, output="results.json")
@@ -278,6 +279,7 @@ def test_grid_runs_every_combination_once_ranked_in_json_and_mlflow(tiny_dataset
         assert float(by_number[t["number"]].data.params["lr"]) == t["params"]["lr"]
 
 
+@pytest.mark.long(60)
 @pytest.mark.slow
 def test_random_search_draws_n_trials_from_a_range(tiny_dataset, tmp_path):
     space = tmp_path / "space.yaml"
@@ -291,6 +293,7 @@ def test_random_search_draws_n_trials_from_a_range(tiny_dataset, tmp_path):
     assert len(load_trials("tune-test-random")) == 3  # the cap is the study's, not one more
 
 
+@pytest.mark.long(40)
 @pytest.mark.slow
 def test_unpromising_trial_is_pruned_in_optuna_and_mlflow(tiny_dataset):
     # lr 10 diverges at once: its val_loss after epoch 1 is far above the first trial's.
@@ -307,6 +310,7 @@ def test_unpromising_trial_is_pruned_in_optuna_and_mlflow(tiny_dataset):
     assert tags["optuna.pruned_at_epoch"] == "1"
 
 
+@pytest.mark.long(30)
 @pytest.mark.slow
 def test_failing_trial_is_recorded_and_the_search_goes_on(tiny_dataset):
     result = run_search(tune_config(tiny_dataset, batch_sizes=[1000, 8]))  # 1000 > the 40 training images
@@ -320,6 +324,7 @@ def test_failing_trial_is_recorded_and_the_search_goes_on(tiny_dataset):
     assert "larger than the train split" in run_info.data.tags["optuna.error"]
 
 
+@pytest.mark.long(70)
 @pytest.mark.slow
 def test_interrupted_then_killed_tuner_resumes_without_rerunning_finished_trials(tiny_dataset, tmp_path):
     study, lrs = "tune-test-grid", [1e-3, 2e-3, 3e-3]
@@ -360,6 +365,7 @@ def test_interrupted_then_killed_tuner_resumes_without_rerunning_finished_trials
     assert len(first) == 1  # trial #0 trained once, in the first tuner
 
 
+@pytest.mark.long(50)
 @pytest.mark.slow
 def test_two_workers_split_a_grid_without_duplicates(tiny_dataset, tmp_path):
     lrs = [1e-3, 2e-3, 3e-3, 4e-3]

@@ -21,6 +21,7 @@ from ordering import SHARED_SCOPES, long_first
 TINY_CLASSES = ["invoice", "letter", "presentation", "resume", "scientific_paper"]
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected: the slices are counted on what runs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `make test` (pytest-xdist, worksteal) each worker starts with its share of the long tests. Only the
     workers collect, and xdist sets their --dist to "no"; the order suits its other modes as well."""

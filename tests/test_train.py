@@ -77,6 +77,38 @@ def test_a_run_over_its_time_budget_trains_fewer_epochs_and_says_so(tiny_dataset
     assert "1 of the 3 epochs fit in --time-budget" in caplog.text
 
 
+def test_a_run_whose_epochs_slow_down_shortens_its_plan_to_end_within_the_budget(tiny_dataset, fast_train_args,
+                                                                                  caplog, monkeypatch):
+    # A fake clock (logic, not timing): epoch 1 takes 50 s, the next ones 80 s, the budget is 400 s. From epoch 1
+    # alone 1 + (400 - 50 - 50) // 50 = 7 epochs fit, which would end at 530 s; re-planned at the mean pace after
+    # each epoch the plan shrinks to 5 (after epoch 2) then 4 (after epoch 3), and the last epoch ends at 290 s.
+    import types
+
+    import docclf.train as train_module
+
+    clock = [0.0]
+    fake_time = types.SimpleNamespace(**{k: getattr(train_module.time, k) for k in dir(train_module.time)
+                                         if not k.startswith("_")})
+    fake_time.monotonic = lambda: clock[0]
+    monkeypatch.setattr(train_module, "time", fake_time)
+    real_epoch = Trainer.train_epoch
+
+    def timed_epoch(self, epoch):
+        metrics = real_epoch(self, epoch)
+        clock[0] += 50 if epoch == 1 else 80
+        return metrics
+
+    monkeypatch.setattr(Trainer, "train_epoch", timed_epoch)
+    code = run(["train", "--data-dir", str(tiny_dataset), *fast_train_args, "--epochs", "12",
+                "--time-budget", str(400 / 60), "--mlflow-experiment", "replan", "--output-dir", "out",
+                "--no-log-model"])
+    assert code == 0
+    state = torch.load("out/last.pth", weights_only=True)["state"]
+    assert state["epoch"] == 4 and state["epochs"] == 4 and clock[0] == 290
+    assert "7 of the 12 epochs fit" in caplog.text and "training for 4 epochs, not 5" in caplog.text
+    assert _only_run("replan").data.tags["epochs_planned"] == "4"
+
+
 def test_config_file_and_command_line_precedence(tiny_dataset, tmp_path):
     cfg_file = tmp_path / "train.yaml"
     cfg_file.write_text("epochs: 7\nlr: 0.01\nmodel: efficientnet_b0\n")

@@ -129,6 +129,7 @@ class Trainer:
 
     def __init__(self, cfg: TrainConfig):
         self.started = time.monotonic()  # --time-budget counts from here
+        self.epoch_seconds: list[float] = []  # this process's epochs, for --time-budget's plan
         self.cfg = cfg
         self.dist = init_distributed(cfg.device)
         self.device = resolve_device(cfg.device, self.dist)
@@ -244,20 +245,32 @@ class Trainer:
         return self.state.epochs or self.cfg.epochs
 
     def plan_epochs(self, epoch_seconds: float) -> None:
-        """After the first epoch: fit the run to --time-budget (decided once; a resumed run keeps it)."""
+        """After each epoch: fit the run to --time-budget. The first epoch decides; later ones, at their mean
+        pace, only shorten the plan (epochs on a shared machine drift slower, and a plan made from the first
+        epoch alone ran 4% over), so the learning rate never climbs back. A resumed run keeps its plan."""
         cfg = self.cfg
+        if cfg.time_budget <= 0 or (self.state.epochs and not self.epoch_seconds):
+            self.state.epochs = self.state.epochs or cfg.epochs
+            return
+        self.epoch_seconds.append(epoch_seconds)
         # every process must plan the same: average their clocks
-        clocks = self._all_reduce(torch.tensor([epoch_seconds, time.monotonic() - self.started],
+        clocks = self._all_reduce(torch.tensor([sum(self.epoch_seconds) / len(self.epoch_seconds),
+                                                time.monotonic() - self.started],
                                                device=self.device)) / self.dist.world  # NCCL reduces on the GPU
         per_epoch, elapsed = float(clocks[0]), float(clocks[1])
-        self.state.epochs = epochs_within(cfg.time_budget * 60, elapsed, per_epoch, self.state.epoch, cfg.epochs)
-        if self.state.epochs < cfg.epochs:
+        first, before = not self.state.epochs, self.state.epochs or cfg.epochs
+        self.state.epochs = epochs_within(cfg.time_budget * 60, elapsed, per_epoch, self.state.epoch, before)
+        if first and self.state.epochs < cfg.epochs:
             log.warning("time budget: an epoch takes %.0f s, so %d of the %d epochs fit in --time-budget %g min; "
                         "training for %d, the learning rate decaying over them (--time-budget 0: no limit)",
                         per_epoch, self.state.epochs, cfg.epochs, cfg.time_budget, self.state.epochs)
-            if self.tracker:
-                self.tracker.set_tags({"epochs_planned": self.state.epochs,
-                                       "epochs_cut_by": f"--time-budget {cfg.time_budget:g} min"})
+        elif not first and self.state.epochs < before:
+            log.warning("time budget: epochs take %.0f s on average, slower than planned: training for %d epochs, "
+                        "not %d, to end within --time-budget %g min", per_epoch, self.state.epochs, before,
+                        cfg.time_budget)
+        if self.tracker and self.state.epochs < before:
+            self.tracker.set_tags({"epochs_planned": self.state.epochs,
+                                   "epochs_cut_by": f"--time-budget {cfg.time_budget:g} min"})
 
     def _train_batches(self, epoch: int) -> list[np.ndarray]:
         return batch_indices(len(self.splits["train"]), self.cfg.batch_size, shuffle=True, seed=self.cfg.seed,
@@ -559,8 +572,7 @@ def _fit(t: Trainer) -> TrainResult:
         summary = summarize(cm, t.classes)
         metrics.update(val_loss=val_loss, val_accuracy=summary["accuracy"], val_f1=summary["macro_f1"])
         state.epoch = epoch
-        if not state.epochs:
-            t.plan_epochs(time.monotonic() - epoch_start)
+        t.plan_epochs(time.monotonic() - epoch_start)
         state.history.append({"epoch": epoch, **metrics})
         monitored = metrics[cfg.monitor]
         better = t.improved(monitored)

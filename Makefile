@@ -86,7 +86,7 @@ system-deps:  ## install Debian's chromium, chromedriver, PostgreSQL and the dev
 	  else echo "missing$$missing: install them (apt-get install$$missing) or those tests fail"; fi; \
 	fi
 
-realdev: $(VENV)/.installed system-deps  ## build the real-page dev set in data/realdev (pinned public pages; never train on it)
+realdev: $(VENV)/.installed ocr-deps system-deps  ## build the real-page dev set in data/realdev (pinned public pages; never train on it)
 	$(PY) scripts/build_realdev.py
 
 # two workers: most tests wait on a subprocess's imports or a server, so the suite on one worker used about

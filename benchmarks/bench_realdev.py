@@ -106,7 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / "clean").is_dir():
         print(f"error: {root}/clean not found; build the dev set with `make realdev`", file=sys.stderr)
         return 2
-    rep = report(args.model, root, args.cache_dir)
+    from docclf.errors import UsageError
+
+    try:
+        rep = report(args.model, root, args.cache_dir)
+    except UsageError as exc:  # a model that cannot be found, OCR not installed: one line, as the CLI says it
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(format_report(rep))
     if args.json:
         Path(args.json).write_text(json.dumps(rep, indent=2))

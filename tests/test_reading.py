@@ -185,6 +185,24 @@ def test_temperature_scaling_cools_an_overconfident_model():
     assert after < before / 2
 
 
+def test_calibration_never_sharpens_the_image_view_below_its_floor():
+    # an underconfident image view (as label smoothing leaves one) that is right on every validation
+    # page: the fit sharpens it, the floor holds it at 1 and keeps what the fit asked for
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 300)
+    logits = rng.normal(0, 0.3, (300, 3))
+    logits[np.arange(300), labels] += 1.0
+    from docclf.reading import calibrate
+
+    free = calibrate(logits, None, np.ones(300, bool), labels, 0.4)
+    held = calibrate(logits, None, np.ones(300, bool), labels, 0.4, image_floor=1.0)
+    assert free.image_temperature < 0.5  # the fit alone sharpens it
+    assert held.image_temperature == 1.0 and held.image_temperature_fitted == pytest.approx(free.image_temperature)
+    # and a view the fit cools is left as fitted
+    hot = calibrate(logits * 20, None, np.ones(300, bool), labels, 0.4, image_floor=1.0)
+    assert hot.image_temperature == hot.image_temperature_fitted > 1.0
+
+
 def test_fusion_lets_the_confident_view_decide_and_ignores_a_silent_one():
     cfg = FusionConfig()
     image = np.array([[2.0, 0.0], [0.2, 0.0]])
@@ -212,7 +230,7 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     other = decide(np.array([0.05, 0.05, 0.9]), classes, cfg, n_words=50, ink=0.05)
     assert other.label is None and "none of the known classes" in other.reason
     assert other.confidence == 0.9  # how sure it is of "none of these", not the closest class's share
-    # under reject_above (0.8 by default) the page is answered: real in-class pages keep some "none of these"
+    # under reject_above (0.85 by default) the page is answered: real in-class pages keep some "none of these"
     assert decide(np.array([0.3, 0.05, 0.65]), classes, cfg, n_words=50, ink=0.05).label == "invoice"
     assert decide(np.array([0.3, 0.05, 0.65]), classes, FusionConfig(abstain_below=0.6, reject_class="other",
                                                                        reject_above=0.6), n_words=50, ink=0.05).label is None

@@ -231,7 +231,8 @@ def test_missing_data_dir(capsys, fast_train_args):
     assert "nowhere does not exist" in _one_line_error(capsys)
 
 
-@pytest.mark.parametrize("option", ["--mixup", "--cutmix", "--ema-decay", "--reject-above", "--time-budget"])
+@pytest.mark.parametrize("option", ["--mixup", "--cutmix", "--ema-decay", "--reject-above", "--time-budget",
+                                    "--image-temperature-floor"])
 def test_negative_regularisation_option(option, capsys, fast_train_args):
     assert run(["train", "--data-dir", "nowhere", *fast_train_args, option, "-0.5"]) == 2
     assert f"{option} must be" in _one_line_error(capsys)

@@ -228,7 +228,11 @@ class TrainConfig:
     text_c: float = opt(4.0, "text view: inverse regularisation strength of its logistic regression")
     abstain_below: float = opt(0.4, "answer 'none of these' (label null) when the best class's share of the "
                                     "known classes is under this (0: never)")
-    reject_above: float = opt(0.8, "with an 'other' class: answer 'none of these' when its probability reaches this")
+    reject_above: float = opt(0.85, "with an 'other' class: answer 'none of these' when its probability reaches this")
+    image_temperature_floor: float = opt(
+        1.0, "the image view's calibration temperature is never below this (0: the fitted one): generated "
+             "validation pages are easier than real ones, so a temperature fitted on them sharpens the image "
+             "view into over-sure answers on real pages")
 
     @property
     def monitor(self) -> str:  # the seed's name for --metric
@@ -252,6 +256,8 @@ class TrainConfig:
             raise UsageError(f"--time-budget must be 0 (no limit) or a number of minutes, got {self.time_budget}")
         if not 0 < self.reject_above <= 1:
             raise UsageError(f"--reject-above must be in (0, 1], got {self.reject_above}")
+        if self.image_temperature_floor < 0:
+            raise UsageError(f"--image-temperature-floor must be 0 (off) or positive, got {self.image_temperature_floor}")
         if not 0 < self.crop_scale_min <= 1:
             raise UsageError(f"--crop-scale-min must be in (0, 1], got {self.crop_scale_min}")
 

@@ -678,9 +678,13 @@ def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
         text_val, text_ev = t.text_view.logits(words_val), t.text_view.logits(words_ev)
     reject = OTHER_CLASS if OTHER_CLASS in t.classes else None
     t.fusion = calibrate(t.split_logits(val), text_val, has_val, val.labels, t.cfg.abstain_below, reject,
-                         t.cfg.reject_above)
-    log.info("calibrated on val: image temperature %.2f, text temperature %.2f%s", t.fusion.image_temperature,
-             t.fusion.text_temperature, f"; pages like '{reject}' are answered as none of these" if reject else "")
+                         t.cfg.reject_above, t.cfg.image_temperature_floor)
+    fitted = t.fusion.image_temperature_fitted
+    floor = (f" (fitted {fitted:.2f}, held at --image-temperature-floor)"
+             if fitted is not None and fitted < t.fusion.image_temperature else "")
+    log.info("calibrated on val: image temperature %.2f%s, text temperature %.2f%s", t.fusion.image_temperature,
+             floor, t.fusion.text_temperature,
+             f"; pages like '{reject}' are answered as none of these" if reject else "")
     return fused_reports(t.split_logits(ev), text_ev, has_ev, ev.labels, t.classes, t.fusion)
 
 
@@ -693,6 +697,8 @@ def _fusion_report(views: dict[str, dict[str, Any]], metrics: dict[str, float], 
     for view, v in views.items():
         metrics.update({f"{split}_{view}_accuracy": v["accuracy"], f"{split}_{view}_ece": v["ece"]})
     metrics.update(image_temperature=fusion.image_temperature, text_temperature=fusion.text_temperature)
+    if fusion.image_temperature_fitted is not None:
+        metrics["image_temperature_fitted"] = fusion.image_temperature_fitted
     for view, v in views.items():
         log.info("%s %-6s accuracy %.3f  macro F1 %.3f  ECE %.3f", split, view, v["accuracy"], v["macro_f1"],
                  v["ece"])

@@ -66,6 +66,21 @@ def test_tesseract_reads_words_with_boxes_on_the_page():
     assert result.source == "tesseract" and result.seconds > 0
 
 
+def test_an_ocr_reader_silences_leptonicas_stderr_messages():
+    # leptonica prints "Error in pixScanForForeground: invalid box" on some near-empty regions of real
+    # pages (a picture slide) though the page is read: a Reader sets its severity to "none". setMsgSeverity
+    # returns the level it replaces, so setting it again tells what the Reader left.
+    import tesserocr
+
+    from docclf.ocr import LEPTONICA_SEVERITY_NONE, leptonica_library
+
+    lib = leptonica_library(tesserocr)
+    assert lib is not None
+    lib.setMsgSeverity(3)  # as a fresh process has it: info and up
+    Reader()
+    assert lib.setMsgSeverity(LEPTONICA_SEVERITY_NONE) == LEPTONICA_SEVERITY_NONE
+
+
 def test_ocr_results_are_cached_per_file(tmp_path):
     path = tmp_path / "page.png"
     draw_text_page(WORDS["letter"]).save(path)

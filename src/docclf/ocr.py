@@ -107,7 +107,36 @@ def _import_tesserocr() -> Any:
         import tesserocr
     except ImportError as exc:
         raise UsageError(f"OCR needs the tesserocr package ({exc}); reinstall docclf: pip install -e .") from None
+    quiet_leptonica(tesserocr)
     return tesserocr
+
+
+LEPTONICA_SEVERITY_NONE = 6  # leptonica's L_SEVERITY_NONE
+
+
+def leptonica_library(tesserocr: Any) -> Any:
+    """The leptonica that tesserocr uses (the wheel's own copy, else the system's), or None."""
+    import ctypes
+    import ctypes.util
+    import glob
+
+    bundled = glob.glob(os.path.join(os.path.dirname(tesserocr.__file__), "..", "tesserocr.libs", "libleptonica*.so*"))
+    for name in bundled + [ctypes.util.find_library("leptonica") or "", ctypes.util.find_library("lept") or ""]:
+        if name:
+            try:
+                return ctypes.CDLL(name)
+            except OSError:
+                continue
+    return None
+
+
+def quiet_leptonica(tesserocr: Any) -> None:
+    """Silence leptonica's messages on stderr. Tesseract's image library prints lines such as "Error in
+    pixScanForForeground: invalid box" for pages with near-empty regions (a slide with one picture); the
+    page is read all the same, and a user of `predict` or the API cannot act on them."""
+    lib = leptonica_library(tesserocr)
+    if lib is not None and hasattr(lib, "setMsgSeverity"):
+        lib.setMsgSeverity(LEPTONICA_SEVERITY_NONE)
 
 
 class Reader:

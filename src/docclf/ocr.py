@@ -10,6 +10,7 @@ keyed by the file's bytes and the OCR settings, so a page is read once per machi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -114,6 +115,7 @@ def _import_tesserocr() -> Any:
 LEPTONICA_SEVERITY_NONE = 6  # leptonica's L_SEVERITY_NONE
 
 
+@functools.cache  # looked up once per process; every Reader then only sets the level
 def leptonica_library(tesserocr: Any) -> Any:
     """The leptonica that tesserocr uses (the wheel's own copy, else the system's), or None."""
     import ctypes
@@ -121,12 +123,12 @@ def leptonica_library(tesserocr: Any) -> Any:
     import glob
 
     bundled = glob.glob(os.path.join(os.path.dirname(tesserocr.__file__), "..", "tesserocr.libs", "libleptonica*.so*"))
-    for name in bundled + [ctypes.util.find_library("leptonica") or "", ctypes.util.find_library("lept") or ""]:
-        if name:
-            try:
-                return ctypes.CDLL(name)
-            except OSError:
-                continue
+    system = [ctypes.util.find_library("leptonica"), ctypes.util.find_library("lept")]
+    for name in [n for n in bundled + system if n]:
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
     return None
 
 

@@ -20,11 +20,12 @@ import numpy as np
 
 
 def _views(clf, folder: Path, cache_dir: str | None):
+    from docclf.config import OTHER_CLASS
     from docclf.data import scan_split, load_or_build_cache
     from docclf.ocr import words_for_files
     from docclf.predict import decisions, views_for_pages
 
-    files = scan_split(folder.parent, folder.name, clf.classes)
+    files = scan_split(folder.parent, folder.name, clf.classes, may_lack=(OTHER_CLASS,))
     split = load_or_build_cache(files, clf.preprocess, cache_dir, "skip", progress=False)
     start = time.perf_counter()
     words = words_for_files(split.paths, clf.ocr, cache_dir, use_sidecars=False, progress=False) if clf.reads else []

@@ -104,3 +104,13 @@ def test_grayscale_makes_channels_equal_and_jitter_stays_in_range():
     y2 = augment_batch(x, AugmentConfig(), PCFG, torch.Generator().manual_seed(2))
     assert y2.shape == (6, 3, 32, 32) and y2.is_contiguous(memory_format=torch.channels_last)
     assert not torch.allclose(y2, eval_batch(x, PCFG))
+
+
+def test_a_folder_of_real_pages_may_lack_the_none_of_these_class_without_a_warning(tmp_path, caplog):
+    for name in ("invoice", "letter"):
+        (tmp_path / "real" / name).mkdir(parents=True)
+        Image.new("RGB", (40, 50), "white").save(tmp_path / "real" / name / "p.png")
+    with caplog.at_level("WARNING"):
+        files = scan_split(tmp_path, "real", ["invoice", "letter", "other", "resume"], may_lack=("other",))
+    assert len(files.paths) == 2
+    assert "'resume'" in caplog.text and "'other'" not in caplog.text  # a missing known class still warns

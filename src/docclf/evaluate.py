@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from docclf.config import OTHER_CLASS
 from docclf.data import SplitFiles, eval_batch, load_or_build_cache, scan_split
 from docclf.errors import UsageError
 from docclf.metrics import confusion_matrix, summarize
@@ -60,7 +61,8 @@ def folders_to_evaluate(data_dir: str | Path, classes: list[str]) -> list[SplitF
     subdirs = {d.name for d in root.iterdir() if d.is_dir() and not d.name.startswith(".")}
     if not subdirs & set(classes):
         raise UsageError(f"{root} has no folder named after the model's classes ({', '.join(classes)})")
-    return [scan_split(root.parent, root.name, classes)]
+    # a folder of real pages rarely has an `other` folder: the model's "none of these" is not a class to find
+    return [scan_split(root.parent, root.name, classes, may_lack=(OTHER_CLASS,))]
 
 
 @torch.inference_mode()

@@ -52,8 +52,10 @@ def find_classes(data_dir: str | Path) -> list[str]:
     return classes
 
 
-def scan_split(data_dir: str | Path, split: str, classes: list[str], required: bool = True) -> SplitFiles | None:
-    """List a split's images by class; errors name the folder and say what to do."""
+def scan_split(data_dir: str | Path, split: str, classes: list[str], required: bool = True,
+               may_lack: tuple[str, ...] = ()) -> SplitFiles | None:
+    """List a split's images by class; errors name the folder and say what to do. A class in `may_lack`
+    (the "none of these" class, in a folder of real pages to evaluate on) may be absent without a warning."""
     split_dir = Path(data_dir) / split
     if not split_dir.is_dir():
         if required:
@@ -68,7 +70,7 @@ def scan_split(data_dir: str | Path, split: str, classes: list[str], required: b
         if not files and split == "train":
             raise UsageError(f"class folder {split_dir / name} has no images "
                              f"({', '.join(sorted(IMAGE_EXTENSIONS))}); add images or remove the folder")
-        if not files:
+        if not files and name not in may_lack:
             log.warning("%s has no images for class %r", split_dir, name)
         paths += files
         labels += [label] * len(files)

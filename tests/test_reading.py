@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docclf.cli import run
 from docclf.errors import UsageError
-from docclf.fusion import (FusionConfig, decide, expected_calibration_error, fit_temperature, fuse_logits,
-                           log_softmax)
+from docclf.fusion import (BLANK_MIN_WORDS, FusionConfig, decide, expected_calibration_error, fit_temperature,
+                           fuse_logits, log_softmax)
 from docclf.ocr import OcrConfig, PageWords, Reader, find_tessdata, words_for_files
 from docclf.textview import TextView, fit_text_view, normalise_word, simulate_ocr
 
@@ -255,6 +255,36 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     assert abs(sum(half.probabilities.values()) - 1.0) < 1e-9
 
 
+
+def test_a_page_with_no_readable_words_is_answered_only_with_a_class_that_has_such_pages():
+    # generated slides include picture slides; generated letters always carry words. A scanned logo page or a
+    # blank form with a frame (too much ink to count as blank) that the image view calls a letter abstains
+    classes = ["invoice", "letter", "presentation", "other"]
+    cfg = FusionConfig(reject_class="other", wordless_classes=["presentation"])
+    probs = np.array([0.1, 0.75, 0.1, 0.05])
+    framed = decide(probs, classes, cfg, n_words=1, ink=0.17)
+    assert framed.label is None and "no words could be read" in framed.reason and "letter" in framed.reason
+    assert decide(probs, classes, cfg, n_words=BLANK_MIN_WORDS, ink=0.17).label == "letter"  # words enough
+    slide = decide(np.array([0.05, 0.05, 0.85, 0.05]), classes, cfg, n_words=0, ink=0.6)
+    assert slide.label == "presentation" and slide.reason is None
+    # no rule where none was learned (image-only models, older checkpoints) nor where no OCR ran
+    assert decide(probs, classes, FusionConfig(reject_class="other"), n_words=1, ink=0.17).label == "letter"
+    assert decide(probs, classes, cfg, n_words=None, ink=0.17).label == "letter"
+
+
+def test_wordless_classes_are_those_with_enough_pages_of_next_to_no_words():
+    from docclf.reading import wordless_classes
+
+    def page(n: int) -> PageWords:
+        return PageWords(size=(100, 100), words=[[f"w{i}", 0.1, 0.1, 0.2, 0.2, 90.0] for i in range(n)])
+
+    classes = ["invoice", "letter", "presentation", "other"]
+    labels = np.array([0] * 200 + [1] * 200 + [2] * 200 + [3] * 4)
+    words = ([page(30)] * 200 + [page(2)] + [page(20)] * 199  # one letter in 200 lost its words: noise
+             + [page(0)] * 6 + [page(8)] * 194 + [None] * 4)  # 3% of slides are pictures; unread pages count
+    assert wordless_classes(words, labels, classes) == ["presentation", "other"]
+    assert wordless_classes(words, labels, classes, min_share=0.004) == ["letter", "presentation", "other"]
+
 # --------------------------------------------------------------------------- training and predicting
 
 
@@ -291,6 +321,11 @@ def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_tr
                 "--mlflow-experiment", "reading", "--no-log-model", "--reject-above", "0.7"])
     assert code == 0
     capsys.readouterr()
+    import torch
+
+    # validation's letters and invoices always carry words, its 'other' pages never: only 'other' may be wordless
+    assert torch.load("out/best.pth", weights_only=True)["fusion"]["wordless_classes"] == ["other"]
+    assert json.loads(Path("out/classification_report.json").read_text())["fusion"]["wordless_classes"] == ["other"]
     # evaluate OCRs the test pages (no sidecars used): words carry the class
     assert run(["evaluate", "--model", "out/best.pth", "--data-dir", str(data / "test"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

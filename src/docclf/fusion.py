@@ -45,6 +45,12 @@ class FusionConfig(StoredSettings):
     # 0.85 since the image view's temperature has a floor (three trainings: 0.8 abstained on 4.2 / 5.4% of
     # in-class pages and 81 / 78% of out-of-class ones, 0.85 on 3.9 / 4.4% and 80 / 77%)
     reject_above: float = 0.85
+    # Classes whose validation pages sometimes carry (next to) no words, as OCR would read them: on a page where
+    # OCR finds fewer than BLANK_MIN_WORDS words only these are answered (generated slides include picture
+    # slides; generated invoices, letters, CVs and papers always carry words). A logo-only page or a blank form
+    # the image view calls a paper is no paper if nothing on it can be read. None: no such rule (image-only
+    # models, models from before it).
+    wordless_classes: list[str] | None = None
 
 
 @dataclass
@@ -190,6 +196,10 @@ def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words
         # the confidence of the answer given, none of these: the closest class's share of the known
         # classes would read as a sure answer beside a null label
         conf = p_reject
+    elif (n_words is not None and n_words < BLANK_MIN_WORDS and cfg.wordless_classes is not None
+          and best_shown not in cfg.wordless_classes):
+        reason = (f"no words could be read ({n_words} found) and {best_shown} pages carry text "
+                  f"(closest: {best_shown} at {conf:.2f})")
     elif conf < cfg.abstain_below:
         reason = (f"not confident enough: {best_shown} at {conf:.2f}, under the abstain threshold "
                   f"{cfg.abstain_below:.2f}")

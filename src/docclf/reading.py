@@ -88,6 +88,22 @@ def calibrate(image_val: np.ndarray | None, text_val: np.ndarray | None, has_tex
     return fc
 
 
+def wordless_classes(words: list[PageWords | None], labels: np.ndarray, classes: list[str],
+                     min_share: float = 0.01) -> list[str]:
+    """Classes of which at least `min_share` of the pages (and at least one) have fewer than BLANK_MIN_WORDS
+    words: only these are answered for a page where OCR reads next to nothing (see FusionConfig)."""
+    from docclf.fusion import BLANK_MIN_WORDS
+
+    labels = np.asarray(labels)
+    few = np.array([w is None or len(w.words) < BLANK_MIN_WORDS for w in words], bool)
+    out = []
+    for k, name in enumerate(classes):
+        rows = labels == k
+        if few[rows].sum() >= max(1.0, min_share * rows.sum()):
+            out.append(name)
+    return out
+
+
 def fused_reports(image_logits: np.ndarray | None, text_logits: np.ndarray | None, has_text: np.ndarray,
                   labels: np.ndarray, classes: list[str], fc: FusionConfig) -> dict[str, dict[str, Any]]:
     """Reports of each view and of the fused answer on one split: {"image": ..., "text": ..., "fusion": ...}."""

@@ -665,7 +665,7 @@ def _finish(t: Trainer, result: TrainResult) -> TrainResult:
 def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
     """Fit each view's temperature on val (words OCR-noised like real OCR), report views on eval_split."""
     from docclf.config import OTHER_CLASS
-    from docclf.reading import calibrate, fused_reports, split_words
+    from docclf.reading import calibrate, fused_reports, split_words, wordless_classes
 
     val, ev = t.splits["val"], t.splits[eval_split]
     text_val = text_ev = None
@@ -679,6 +679,10 @@ def _calibrate_views(t: Trainer, eval_split: str) -> dict[str, dict[str, Any]]:
     reject = OTHER_CLASS if OTHER_CLASS in t.classes else None
     t.fusion = calibrate(t.split_logits(val), text_val, has_val, val.labels, t.cfg.abstain_below, reject,
                          t.cfg.reject_above, t.cfg.image_temperature_floor)
+    if t.text_view is not None:
+        t.fusion.wordless_classes = wordless_classes(words_val, val.labels, t.classes)
+        log.info("pages where OCR reads next to nothing are answered only as: %s",
+                 ", ".join(t.fusion.wordless_classes) or "(none: such pages abstain)")
     fitted = t.fusion.image_temperature_fitted
     floor = (f" (fitted {fitted:.2f}, held at --image-temperature-floor)"
              if fitted is not None and fitted < t.fusion.image_temperature else "")
@@ -694,6 +698,7 @@ def _fusion_report(views: dict[str, dict[str, Any]], metrics: dict[str, float], 
     report = dict(views["fusion"])
     report["views"] = {k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"], "ece": v["ece"]}
                        for k, v in views.items()}
+    report["fusion"] = fusion.to_dict()  # how the run answers and abstains, beside what it scored
     for view, v in views.items():
         metrics.update({f"{split}_{view}_accuracy": v["accuracy"], f"{split}_{view}_ece": v["ece"]})
     metrics.update(image_temperature=fusion.image_temperature, text_temperature=fusion.text_temperature)
@@ -708,7 +713,8 @@ def _fusion_report(views: dict[str, dict[str, Any]], metrics: dict[str, float], 
 def _train_text_only(cfg: TrainConfig) -> TrainResult:
     """--modality text: the text view alone (no network, seconds), tracked like any run."""
     from docclf import tracking
-    from docclf.reading import calibrate, fused_reports, ocr_config, split_words, text_state_for_checkpoint
+    from docclf.reading import (calibrate, fused_reports, ocr_config, split_words, text_state_for_checkpoint,
+                                wordless_classes)
 
     classes = find_classes(cfg.data_dir)
     splits = {name: scan_split(cfg.data_dir, name, classes, required=name != "test")
@@ -733,11 +739,13 @@ def _train_text_only(cfg: TrainConfig) -> TrainResult:
 
         fusion = calibrate(None, tv.logits(words_val), has_val, labels["val"], cfg.abstain_below,
                            OTHER_CLASS if OTHER_CLASS in classes else None, cfg.reject_above)
+        fusion.wordless_classes = wordless_classes(words_val, labels["val"], classes)
         split = "test" if "test" in splits else "val"
         words_ev = split_words(paths[split], cfg, noisy=True, seed=cfg.seed + 2, progress=cfg.progress)
         has_ev = np.array([w is not None and bool(w.words) for w in words_ev])
         report = fused_reports(None, tv.logits(words_ev), has_ev, labels[split], classes, fusion)["text"]
         report["split"] = split
+        report["fusion"] = fusion.to_dict()
         ckpt = {"format": "docclf.checkpoint/1", "model_name": "text", "num_classes": len(classes),
                 "classes": classes, "preprocess": {"image_size": 224, "mean": [0.5] * 3, "std": [0.5] * 3},
                 "config": asdict(cfg), "state_dict": None, "modality": "text",

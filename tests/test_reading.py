@@ -352,6 +352,7 @@ def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_tr
     assert body["label"] == "letter" and set(body["views"]) == {"image", "text"} and body["ocr_seconds"] > 0
     details = client.get("/model").get_json()
     assert details["views"] == ["image", "text"] and details["reject_above"] == 0.7  # the trained model's setting
+    assert details["wordless_classes"] == []  # no known class here had pages without words
     blank = io.BytesIO()
     Image.new("RGB", (425, 550), "white").save(blank, "PNG")
     body = client.post("/predict", data={"file": (io.BytesIO(blank.getvalue()), "blank.png")}).get_json()

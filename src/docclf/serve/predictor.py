@@ -187,7 +187,9 @@ class Predictor:
                 "input_size": [3, self.pcfg.image_size, self.pcfg.image_size],
                 "preprocess": self.pcfg.to_dict(), "views": self.views_used,
                 "abstain_below": self.fusion.abstain_below,
-                "reject_above": self.fusion.reject_above if self.fusion.reject_class else None}
+                "reject_above": self.fusion.reject_above if self.fusion.reject_class else None,
+                "wordless_classes": None if self.fusion.wordless_classes is None else
+                [c for c in self.fusion.wordless_classes if c != self.fusion.reject_class]}
 
 
 class TorchPredictor(Predictor):

@@ -107,6 +107,8 @@ class ModelDetails(_Body):
     abstain_below: float = Field(description="confidence under which the answer is label null")
     reject_above: float | None = Field(None, description="probability of the model's 'none of these' class at which "
                                                          "the answer is label null (null: the model has no such class)")
+    wordless_classes: list[str] | None = Field(None, description="the only classes answered for a page where OCR reads "
+                                                                 "under 3 words (null: any class; image-only models)")
     reload: ReloadStatus
 
 

@@ -66,6 +66,20 @@ def test_tesseract_reads_words_with_boxes_on_the_page():
     assert result.source == "tesseract" and result.seconds > 0
 
 
+def test_a_page_read_as_no_words_is_read_again_at_another_size():
+    # at 150 px long side the lines are a few pixels high and Tesseract reads nothing; the retry at 1100 reads them
+    page = draw_text_page(WORDS["letter"])
+    once = Reader(OcrConfig(long_side=150, retry_long_sides=())).read(page)
+    assert len(once.words) < 3
+    again = Reader(OcrConfig(long_side=150, retry_long_sides=(1100,))).read(page)
+    assert {"Dear", "sincerely,"} <= {w[0] for w in again.words}
+    assert not again.timed_out
+    # a page with nothing to read stays empty at every size
+    assert Reader(OcrConfig()).read(Image.new("L", (850, 1100), 255)).words == []
+    # stored settings come back as they were saved (a JSON list in a checkpoint)
+    assert OcrConfig.from_dict(json.loads(json.dumps(OcrConfig().to_dict()))) == OcrConfig()
+
+
 def test_an_ocr_reader_silences_leptonicas_stderr_messages():
     # leptonica prints "Error in pixScanForForeground: invalid box" on some near-empty regions of real
     # pages (a picture slide) though the page is read: a Reader sets its severity to "none". setMsgSeverity

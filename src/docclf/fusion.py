@@ -198,8 +198,8 @@ def decide(probs: np.ndarray, classes: Sequence[str], cfg: FusionConfig, n_words
         conf = p_reject
     elif (n_words is not None and n_words < BLANK_MIN_WORDS and cfg.wordless_classes is not None
           and best_shown not in cfg.wordless_classes):
-        reason = (f"no words could be read ({n_words} found) and {best_shown} pages carry text "
-                  f"(closest: {best_shown} at {conf:.2f})")
+        reason = (f"no words could be read ({n_words} found), and the closest class, {best_shown} ({conf:.2f}), "
+                  f"always carries text")
     elif conf < cfg.abstain_below:
         reason = (f"not confident enough: {best_shown} at {conf:.2f}, under the abstain threshold "
                   f"{cfg.abstain_below:.2f}")

@@ -60,8 +60,14 @@ def report(model: str, realdev: Path, cache_dir: str | None) -> dict:
         if views.text_logits is not None:
             probs["text"] = fuse_logits(None, views.text_logits, None, cfg)
         entry = {"n": int(len(labels)), "seconds": seconds, "views": {}}
+        # "fusion" (the model's own answer, whatever its views) counts its decisions, as `docclf evaluate` does:
+        # abstaining (none of these, unsure, blank, nothing readable) is wrong on an in-class page; a view alone
+        # is judged by its most probable known class and `reject_above`
+        reject = clf.classes.index(cfg.reject_class) if cfg.reject_class in clf.classes else -1
         for view, p in probs.items():
             pred = known_argmax(p, clf.classes, cfg)
+            if view == "fusion":
+                pred = np.array([reject if d.label is None else clf.classes.index(d.label) for d in decs])
             entry["views"][view] = {
                 "accuracy": float((pred == labels).mean()),
                 "recall": {c: float((pred[labels == i] == i).mean()) if (labels == i).any() else None

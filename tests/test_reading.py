@@ -327,7 +327,7 @@ def _reading_dataset(root: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_train_args, capsys):
+def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_train_args, capsys, caplog):
     data = _reading_dataset(tmp_path / "data")
     args = [a for a in fast_train_args]
     args[args.index("--modality") + 1] = "fusion"
@@ -348,6 +348,19 @@ def test_fusion_model_reads_pages_it_cannot_tell_apart_by_look(tmp_path, fast_tr
     assert text["invoice"]["recall"] >= 0.75 and text["letter"]["recall"] >= 0.75
     assert report["accuracy"] >= 0.85  # fused, with the blank pages answered as none of these
     assert report["per_class"]["other"]["recall"] == 1.0
+    # real pages of the known classes only (no 'other' folder): no warning about it, and "none of these" is an
+    # answer there, not a class to average into macro F1
+    for cls in ("invoice", "letter"):
+        (tmp_path / "real" / cls).mkdir(parents=True)
+        for page in (data / "test" / cls).glob("*.png"):
+            (tmp_path / "real" / cls / page.name).write_bytes(page.read_bytes())
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert run(["evaluate", "--model", "out/best.pth", "--data-dir", str(tmp_path / "real"), "--json"]) == 0
+    real = json.loads(capsys.readouterr().out)
+    assert "'other'" not in caplog.text and real["per_class"]["other"]["support"] == 0
+    f1 = [real["per_class"][c]["f1"] for c in ("invoice", "letter")]
+    assert real["macro_f1"] == pytest.approx(sum(f1) / 2) and real["macro_f1"] > 0.5
     assert run(["predict", "--model", "out/best.pth", "--json", str(data / "test" / "invoice")]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(lines) == 4 and all(set(x) >= {"path", "label", "confidence", "probabilities", "views"} for x in lines)

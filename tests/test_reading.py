@@ -269,7 +269,6 @@ def test_decide_abstains_on_blank_pages_unsure_answers_and_the_reject_class():
     assert abs(sum(half.probabilities.values()) - 1.0) < 1e-9
 
 
-
 def test_a_page_with_no_readable_words_is_answered_only_with_a_class_that_has_such_pages():
     # generated slides include picture slides; generated letters always carry words. A scanned logo page or a
     # blank form with a frame (too much ink to count as blank) that the image view calls a letter abstains
@@ -298,6 +297,7 @@ def test_wordless_classes_are_those_with_enough_pages_of_next_to_no_words():
              + [page(0)] * 6 + [page(8)] * 194 + [None] * 4)  # 3% of slides are pictures; unread pages count
     assert wordless_classes(words, labels, classes) == ["presentation", "other"]
     assert wordless_classes(words, labels, classes, min_share=0.004) == ["letter", "presentation", "other"]
+
 
 # --------------------------------------------------------------------------- training and predicting
 

@@ -26,6 +26,7 @@ from PIL import Image
 
 from docclf.config import StoredSettings
 from docclf.errors import UsageError
+from docclf.fusion import BLANK_MIN_WORDS  # a read with fewer words is tried again at other sizes
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,6 @@ TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-oc
                  "/usr/share/tessdata", "/usr/local/share/tessdata")
 INSTALL_HINT = ("install Tesseract's language data: apt-get install tesseract-ocr tesseract-ocr-eng "
                 "(and tesseract-ocr-deu -fra -spa -ita -por -nld for other languages), or set TESSDATA_PREFIX")
-
-
-RETRY_UNDER_WORDS = 3  # a read with fewer words is tried again at other sizes (fusion's BLANK_MIN_WORDS)
 
 
 @dataclass(frozen=True)
@@ -178,7 +176,7 @@ class Reader:
         words, finished = self._read_at(page_grey, self.cfg.long_side, budget)
         for side in self.cfg.retry_long_sides:
             left = budget - (time.perf_counter() - start)
-            if len(words) >= RETRY_UNDER_WORDS or not finished or left <= 0:
+            if len(words) >= BLANK_MIN_WORDS or not finished or left <= 0:
                 break
             again, again_finished = self._read_at(page_grey, side, left)
             if len(again) > len(words):

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from docclf.fusion import FusionConfig, expected_calibration_error, fit_temperature, fuse_logits
+from docclf.fusion import BLANK_MIN_WORDS, FusionConfig, expected_calibration_error, fit_temperature, fuse_logits
 from docclf.metrics import summarize
 from docclf.ocr import OcrConfig, PageWords, words_for_files
 from docclf.textview import TextConfig, TextView, fit_text_view, simulate_ocr
@@ -92,8 +92,6 @@ def wordless_classes(words: list[PageWords | None], labels: np.ndarray, classes:
                      min_share: float = 0.01) -> list[str]:
     """Classes of which at least `min_share` of the pages (and at least one) have fewer than BLANK_MIN_WORDS
     words: only these are answered for a page where OCR reads next to nothing (see FusionConfig)."""
-    from docclf.fusion import BLANK_MIN_WORDS
-
     labels = np.asarray(labels)
     few = np.array([w is None or len(w.words) < BLANK_MIN_WORDS for w in words], bool)
     out = []
